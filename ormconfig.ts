@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { validateEnvironment } from './src/config/environment';
+import { buildDataSourceOptions } from './src/database/data-source-options';
+
+// The CLI reads the same .env and the same validated variables as the app.
+if (existsSync('.env')) process.loadEnvFile('.env');
+const env = validateEnvironment(process.env);
+
+export default new DataSource(
+  buildDataSourceOptions({ url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, logging: env.DB_LOGGING }),
+);

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from './auth/auth.module';
+import { appConfig, authConfig, databaseConfig } from './config/configuration';
+import { validateEnvironment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      ignoreEnvFile: process.env.NODE_ENV === 'test',
+      load: [appConfig, databaseConfig, authConfig],
+      // Fails the boot with a message naming the bad variable; the typed values come from `load`.
+      validate: (raw) => {
+        validateEnvironment(raw);
+        return raw;
+      },
+    }),
+    DatabaseModule,
+    UsersModule,
+    AuthModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

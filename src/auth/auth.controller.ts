@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { UserDto } from '../users/dto/user.dto';
+import { UsersService } from '../users/users.service';
+import { AuthUser } from './auth-user';
+import { CurrentUser, Public } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { AccessTokenDto } from './dto/access-token.dto';
+import { LoginDto } from './dto/login.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Log in with username or email',
+    description:
+      'Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not.',
+  })
+  @ApiOkResponse({ type: AccessTokenDto })
+  @ApiResponse({ status: 429, description: 'Too many login attempts; see Retry-After' })
+  @ApiErrors(400, 401, 429)
+  login(@Body() dto: LoginDto): Promise<AccessTokenDto> {
+    return this.auth.login(dto);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller, with email' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors(401)
+  me(@CurrentUser() caller: AuthUser): Promise<UserDto> {
+    return this.users.findOne(caller.id, caller);
+  }
+}

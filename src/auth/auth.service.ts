@@ -1,0 +1,58 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { authConfig, AuthConfig } from '../config/configuration';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersService } from '../users/users.service';
+import { AuthUser } from './auth-user';
+import { AccessTokenDto } from './dto/access-token.dto';
+import { LoginDto } from './dto/login.dto';
+
+interface TokenPayload {
+  sub: string;
+}
+
+export const INVALID_CREDENTIALS = 'invalid login or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordHasher,
+    private readonly jwt: JwtService,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  /** Wrong login, wrong password and inactive account all answer the same 401. */
+  async login(dto: LoginDto): Promise<AccessTokenDto> {
+    const account = await this.users.findCredentials(dto.login);
+    const valid = account
+      ? await this.passwords.verify(account.passwordHash, dto.password)
+      : await this.passwords.verifyAgainstNothing(dto.password);
+    if (!account || !valid || !account.isActive) {
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    const payload: TokenPayload = { sub: account.id };
+    return {
+      accessToken: await this.jwt.signAsync(payload),
+      tokenType: 'Bearer',
+      expiresIn: this.config.jwtExpiresInSeconds,
+    };
+  }
+
+  /**
+   * Resolves a bearer token to its user. The row is read on every request so that a deleted or
+   * deactivated account, or a changed role, takes effect at once rather than at token expiry.
+   */
+  async authenticate(token: string): Promise<AuthUser> {
+    let payload: TokenPayload;
+    try {
+      payload = await this.jwt.verifyAsync<TokenPayload>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw new UnauthorizedException('invalid or expired token');
+    }
+    const user =
+      typeof payload.sub === 'string' ? await this.users.findActiveAuthUser(payload.sub) : null;
+    if (!user) throw new UnauthorizedException('invalid or expired token');
+    return user;
+  }
+}

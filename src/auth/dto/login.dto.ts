@@ -1,0 +1,18 @@
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+export class LoginDto {
+  /**
+   * Username or email.
+   * @example "alice"
+   */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  login: string;
+
+  /** @example "correct horse battery staple" */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  password: string;
+}

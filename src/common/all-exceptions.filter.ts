@@ -1,0 +1,106 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DataSource } from 'typeorm';
+import { classifyDatabaseError, uniqueViolationField } from '../database/database-errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/**
+ * Turns every failure into the contract's error shape. Database errors are mapped here, once, by
+ * driver code; anything unexpected is a 500 whose log line carries the error name and message but
+ * never the SQL parameters (they may hold a password hash).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  constructor(private readonly dataSource?: DataSource) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toErrorBody(exception);
+    if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {
+      response.setHeader('Retry-After', '60');
+    }
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+
+  toErrorBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+
+    const bodyParserError = exception as BodyParserError;
+    if (bodyParserError?.type === 'entity.too.large') {
+      return errorBody(HttpStatus.PAYLOAD_TOO_LARGE, 'request body is larger than 1 MB');
+    }
+    if (bodyParserError?.type === 'entity.parse.failed') {
+      return errorBody(HttpStatus.BAD_REQUEST, 'request body is not valid JSON');
+    }
+    if (bodyParserError?.type && bodyParserError.status && bodyParserError.status < 500) {
+      return errorBody(bodyParserError.status, 'request body could not be read');
+    }
+
+    switch (classifyDatabaseError(exception)) {
+      case 'unique': {
+        const field = uniqueViolationField(exception, this.dataSource);
+        return errorBody(
+          HttpStatus.CONFLICT,
+          field ? `${field} is already taken` : 'a resource with these values already exists',
+        );
+      }
+      case 'foreign-key':
+        return errorBody(
+          HttpStatus.CONFLICT,
+          'the change conflicts with related data (a referenced resource is missing or still in use)',
+        );
+      case 'not-null':
+        return errorBody(HttpStatus.BAD_REQUEST, 'a required value is missing');
+      case 'too-long':
+        return errorBody(HttpStatus.BAD_REQUEST, 'a value is longer than allowed');
+      case 'invalid-value':
+        return errorBody(HttpStatus.BAD_REQUEST, 'a value has an invalid format');
+      case 'unavailable':
+        this.logger.error(`database unavailable: ${describe(exception)}`);
+        return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'the database is unavailable, retry later');
+    }
+
+    this.logger.error(`unhandled ${describe(exception)}`, (exception as Error)?.stack);
+    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal server error');
+  }
+
+  private fromHttpException(exception: HttpException): ErrorBody {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'string') return errorBody(statusCode, response);
+    const { message } = response as { message?: string | string[] };
+    return errorBody(statusCode, message ?? exception.message);
+  }
+}
+
+export function errorBody(statusCode: number, message: string | string[]): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+function describe(exception: unknown): string {
+  if (exception instanceof Error) {
+    const code = (exception as { code?: string }).code;
+    return `${exception.name}${code ? ` [${code}]` : ''}: ${exception.message}`;
+  }
+  return String(exception);
+}

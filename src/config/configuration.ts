@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { ConfigType, registerAs } from '@nestjs/config';
+import { validateEnvironment } from './environment';
+
+export const appConfig = registerAs('app', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    corsOrigin: env.CORS_ORIGIN,
+  };
+});
+
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnvironment(process.env);
+  return { url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, logging: env.DB_LOGGING };
+});
+
+let generatedSecret: string | undefined;
+
+export const authConfig = registerAs('auth', () => {
+  const env = validateEnvironment(process.env);
+  let jwtSecret = env.JWT_SECRET;
+  if (!jwtSecret) {
+    // Development convenience only: validateEnvironment refuses production without a secret.
+    generatedSecret ??= randomBytes(48).toString('base64url');
+    jwtSecret = generatedSecret;
+    new Logger('Config').warn(
+      'JWT_SECRET is not set: using a random secret, tokens will not survive a restart',
+    );
+  }
+  return {
+    jwtSecret,
+    jwtExpiresInSeconds: durationToSeconds(env.JWT_EXPIRES_IN),
+    loginRateLimit: env.LOGIN_RATE_LIMIT,
+  };
+});
+
+export type AppConfig = ConfigType<typeof appConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;
+
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+export function durationToSeconds(duration: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(duration);
+  if (!match) throw new Error(`Invalid duration: ${duration}`);
+  return Number(match[1]) * SECONDS_PER_UNIT[match[2] || 's'];
+}

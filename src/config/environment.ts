@@ -1,0 +1,108 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/blog.sqlite';
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(String(value).toLowerCase())) return false;
+  return value;
+};
+
+/**
+ * Every variable the app reads, validated once at startup. A bad value stops the process with a
+ * message naming the variable instead of failing later on first use.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+|mysql:\/\/.+|mariadb:\/\/.+)$/, {
+    message:
+      'DATABASE_URL must be sqlite:<path>, sqlite::memory:, postgres://…, mysql://… or mariadb://…',
+  })
+  DATABASE_URL = DEFAULT_DATABASE_URL;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'DB_LOGGING must be true or false' })
+  DB_LOGGING = false;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Matches(/^\d+[smhd]?$/, {
+    message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 1h, 7d',
+  })
+  JWT_EXPIRES_IN = '1h';
+
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// URI' })
+  MONGODB_URI?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(1, { message: 'LOGIN_RATE_LIMIT must be at least 1 (it cannot be disabled)' })
+  LOGIN_RATE_LIMIT = 10;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  CORS_ORIGIN?: string;
+}
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const defined = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new InvalidEnvironmentError(
+      errors.flatMap((error) =>
+        Object.values(error.constraints ?? {}).map((message) =>
+          message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+        ),
+      ),
+    );
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    throw new InvalidEnvironmentError(['JWT_SECRET is required when NODE_ENV=production']);
+  }
+  return env;
+}

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { usePostgresUtcTimestamps } from './postgres-utc';
+import { ENTITIES } from './entities';
+import { SqlLogger } from './sql-logger';
+
+export type Dialect = 'sqlite' | 'postgres' | 'mysql';
+
+export interface DatabaseSettings {
+  url: string;
+  poolSize?: number;
+  logging?: boolean;
+}
+
+
+const SLOW_QUERY_MS = 1000;
+const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+
+export function dialectOf(url: string): Dialect {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
+  throw new Error(`Unsupported DATABASE_URL scheme: ${url.split(':')[0]}`);
+}
+
+/**
+ * The one place that turns configuration into TypeORM options, shared by the Nest app and by
+ * ormconfig.ts (the migration CLI), so both always see the same entities and migrations.
+ * `synchronize` is deliberately absent: the schema changes only through migrations.
+ */
+export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logger: new SqlLogger(settings.logging ?? false),
+    logging: true,
+    maxQueryExecutionTime: SLOW_QUERY_MS,
+  };
+
+  switch (dialectOf(settings.url)) {
+    case 'sqlite': {
+      const database = settings.url.slice('sqlite:'.length);
+      if (database !== ':memory:') mkdirSync(dirname(resolve(database)), { recursive: true });
+      return {
+        ...common,
+        type: 'better-sqlite3',
+        database,
+        // SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked to.
+        prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+          db.pragma('foreign_keys = ON');
+          db.pragma('journal_mode = WAL');
+          db.pragma('busy_timeout = 5000');
+        },
+      };
+    }
+    case 'postgres':
+      usePostgresUtcTimestamps();
+      return {
+        ...common,
+        type: 'postgres',
+        url: settings.url,
+        poolSize: settings.poolSize,
+        extra: { options: '-c timezone=UTC' },
+      };
+    case 'mysql':
+      return {
+        ...common,
+        // `mariadb://` enables MariaDB's own features in TypeORM (native UUID columns, RETURNING).
+        type: settings.url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+        url: settings.url.replace(/^mariadb:/, 'mysql:'),
+        poolSize: settings.poolSize,
+        timezone: 'Z',
+        charset: 'utf8mb4_unicode_ci',
+      };
+  }
+}

@@ -1,0 +1,101 @@
+import { DataSource, QueryFailedError } from 'typeorm';
+
+export type DatabaseErrorKind =
+  | 'unique'
+  | 'foreign-key'
+  | 'not-null'
+  | 'too-long'
+  | 'invalid-value'
+  | 'unavailable';
+
+interface DriverError {
+  code?: string;
+  errno?: number;
+  constraint?: string;
+  message?: string;
+  sqlMessage?: string;
+}
+
+const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
+  // PostgreSQL SQLSTATE
+  '23505': 'unique',
+  '23503': 'foreign-key',
+  '23502': 'not-null',
+  '22001': 'too-long',
+  '22P02': 'invalid-value',
+  '22007': 'invalid-value',
+  '22008': 'invalid-value',
+  '57P01': 'unavailable',
+  '57P03': 'unavailable',
+  '53300': 'unavailable',
+  // MariaDB / MySQL
+  ER_DUP_ENTRY: 'unique',
+  ER_NO_REFERENCED_ROW_2: 'foreign-key',
+  ER_ROW_IS_REFERENCED_2: 'foreign-key',
+  ER_BAD_NULL_ERROR: 'not-null',
+  ER_DATA_TOO_LONG: 'too-long',
+  ER_TRUNCATED_WRONG_VALUE: 'invalid-value',
+  ER_CON_COUNT_ERROR: 'unavailable',
+  // SQLite (better-sqlite3 extended codes)
+  SQLITE_CONSTRAINT_UNIQUE: 'unique',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign-key',
+  SQLITE_CONSTRAINT_NOTNULL: 'not-null',
+  SQLITE_BUSY: 'unavailable',
+  // Network-level failures reported by pg and mysql2
+  ECONNREFUSED: 'unavailable',
+  ECONNRESET: 'unavailable',
+  ETIMEDOUT: 'unavailable',
+  PROTOCOL_CONNECTION_LOST: 'unavailable',
+};
+
+function driverErrorOf(error: unknown): DriverError | undefined {
+  if (error instanceof QueryFailedError) return error.driverError as DriverError;
+  if (error && typeof error === 'object' && 'code' in error) return error as DriverError;
+  return undefined;
+}
+
+export function classifyDatabaseError(error: unknown): DatabaseErrorKind | undefined {
+  const driverError = driverErrorOf(error);
+  if (!driverError?.code) return undefined;
+  return KINDS_BY_CODE[driverError.code];
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return classifyDatabaseError(error) === 'unique';
+}
+
+/**
+ * Names the API field behind a unique violation. Unique indexes are named `UQ_<table>_<field>`
+ * (see the entities), so the field is read off the index name: PostgreSQL reports the constraint,
+ * MariaDB the key name, and SQLite only `table.column`, which is looked up in the entity metadata.
+ */
+export function uniqueViolationField(error: unknown, dataSource?: DataSource): string | undefined {
+  const driverError = driverErrorOf(error);
+  if (!driverError) return undefined;
+  const message = driverError.sqlMessage ?? driverError.message ?? '';
+
+  let indexName = driverError.constraint;
+  indexName ??= /for key '(?:[^'.]+\.)?([^']+)'/.exec(message)?.[1];
+  if (!indexName && dataSource) {
+    const columns = /UNIQUE constraint failed: (.+)$/.exec(message)?.[1];
+    if (columns) indexName = indexNameForColumns(dataSource, columns.split(', '));
+  }
+  const field = indexName ? /^UQ_[a-z_]+?s_(.+)$/.exec(indexName)?.[1] : undefined;
+  return field ?? undefined;
+}
+
+function indexNameForColumns(dataSource: DataSource, qualified: string[]): string | undefined {
+  const [table] = qualified[0].split('.');
+  const columns = qualified.map((name) => name.split('.')[1]).sort();
+  const metadata = dataSource.entityMetadatas.find((entity) => entity.tableName === table);
+  const index = metadata?.indices.find(
+    (candidate) =>
+      candidate.isUnique &&
+      candidate.columns
+        .map((column) => column.databaseName)
+        .sort()
+        .join() === columns.join(),
+  );
+  return index?.name;
+}

@@ -1,0 +1,65 @@
+import { QueryRunner, TableColumnOptions } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+/**
+ * Column builders for migrations that run unchanged on SQLite, PostgreSQL and MariaDB/MySQL.
+ * Each asks the connected driver for the type and default TypeORM derives from the matching
+ * entity decorator, so that after `migration:run` the schema and the entities agree (an empty
+ * `schema:log`) on every dialect.
+ */
+export function uuidColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
+  const driver = queryRunner.connection.driver;
+  const type = driver.normalizeType({ type: 'uuid' });
+  const isMysqlVarchar = type === 'varchar' && queryRunner.connection.options.type === 'mysql';
+  return { name, type, length: isMysqlVarchar ? '255' : undefined, ...options };
+}
+
+export function varcharColumn(
+  name: string,
+  length: number,
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
+  return { name, type: 'varchar', length: String(length), ...options };
+}
+
+export function booleanColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  defaultValue?: boolean,
+): TableColumnOptions {
+  const driver = queryRunner.connection.driver;
+  const type = driver.normalizeType({ type: 'boolean' });
+  const column = { type: 'boolean', default: defaultValue } as unknown as ColumnMetadata;
+  return {
+    name,
+    type,
+    default: defaultValue === undefined ? undefined : driver.normalizeDefault(column),
+  };
+}
+
+export function createdAtColumn(queryRunner: QueryRunner, name = 'createdAt'): TableColumnOptions {
+  const types = queryRunner.connection.driver.mappedDataTypes;
+  return {
+    name,
+    type: types.createDate as string,
+    precision: types.createDatePrecision,
+    default: types.createDateDefault,
+  };
+}
+
+export function updatedAtColumn(queryRunner: QueryRunner, name = 'updatedAt'): TableColumnOptions {
+  const types = queryRunner.connection.driver.mappedDataTypes;
+  const isMysql = ['mysql', 'mariadb'].includes(queryRunner.connection.options.type);
+  return {
+    name,
+    type: types.updateDate as string,
+    precision: types.updateDatePrecision,
+    default: types.updateDateDefault,
+    // TypeORM declares MySQL update-date columns with ON UPDATE; the entity diff expects it.
+    onUpdate: isMysql ? types.updateDateDefault : undefined,
+  };
+}

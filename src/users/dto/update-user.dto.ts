@@ -1,0 +1,29 @@
+import { IntersectionType, OmitType, PartialType, PickType } from '@nestjs/swagger';
+import { IsBoolean, IsEnum, IsOptional } from 'class-validator';
+import { UserRole } from '../user-role';
+import { CreateUserDto } from './create-user.dto';
+
+const NULLABLE_FIELDS = ['fullName', 'profile'] as const;
+
+/**
+ * Partial update. Absent fields are untouched. `null` clears the nullable fields (`fullName`,
+ * `profile` and the profile's own fields) and is a 400 for the others, hence
+ * `skipNullProperties: false` on everything but the nullable ones.
+ */
+export class UpdateUserDto extends IntersectionType(
+  PartialType(OmitType(CreateUserDto, NULLABLE_FIELDS), { skipNullProperties: false }),
+  PickType(CreateUserDto, NULLABLE_FIELDS),
+) {
+  /** Admins only: deactivated users cannot log in. */
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+
+  /**
+   * Admins only.
+   * @example "admin"
+   */
+  @IsOptional()
+  @IsEnum(UserRole)
+  role?: UserRole;
+}

@@ -1,0 +1,4 @@
+export enum UserRole {
+  User = 'user',
+  Admin = 'admin',
+}

@@ -1,0 +1,229 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser, isAdmin } from '../auth/auth-user';
+import { PageDto, toPage } from '../common/pagination';
+import { parseSort } from '../common/sorting';
+import { whereContains } from '../common/text-search';
+import { runInTransaction } from '../database/transactions';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQueryDto, UserSortField } from './dto/list-users-query.dto';
+import { ProfileInputDto } from './dto/profile.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserDto } from './dto/user.dto';
+import { PasswordHasher } from './password-hasher';
+import { Profile } from './profile.entity';
+import { UserRole } from './user-role';
+import { User } from './user.entity';
+
+/** What login needs to know about an account; the hash never leaves the auth flow. */
+export interface UserCredentials {
+  id: string;
+  username: string;
+  role: UserRole;
+  isActive: boolean;
+  passwordHash: string;
+}
+
+const SORT_COLUMNS: Record<UserSortField, string> = {
+  username: 'user.normalizedUsername',
+  createdAt: 'user.createdAt',
+};
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async register(dto: CreateUserDto): Promise<UserDto> {
+    const passwordHash = await this.passwords.hash(dto.password);
+    const now = new Date();
+    const user = await runInTransaction(this.dataSource, async (tx) => {
+      const created = tx.getRepository(User).create({
+        id: randomUUID(),
+        email: dto.email,
+        username: dto.username,
+        normalizedUsername: dto.username.toLowerCase(),
+        passwordHash,
+        fullName: dto.fullName ?? null,
+        isActive: true,
+        role: UserRole.User,
+        createdAt: now,
+        updatedAt: now,
+      });
+      // insert() writes RETURNING values back into the object it is given, unconverted on MariaDB
+      // (isActive comes back as 1); a copy keeps `created` as the typed source of the answer.
+      await tx.getRepository(User).insert({ ...created });
+      created.profile = dto.profile ? await this.insertProfile(tx, created.id, dto.profile) : null;
+      return created;
+    });
+    return toUserDto(user, { id: user.id, username: user.username, role: user.role });
+  }
+
+  async list(query: ListUsersQueryDto, viewer: AuthUser): Promise<PageDto<UserDto>> {
+    const { field, direction } = parseSort<UserSortField>(query.sort);
+    const builder = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .leftJoinAndSelect('user.profile', 'profile')
+      .orderBy(SORT_COLUMNS[field], direction)
+      .addOrderBy('user.id', direction)
+      .skip(query.skip)
+      .take(query.limit);
+    if (query.search) {
+      // Email is searchable only by admins: anyone else could probe who owns an address.
+      const columns = ['user.username', 'user.fullName'];
+      if (isAdmin(viewer)) columns.push('user.email');
+      whereContains(builder, columns, query.search);
+    }
+    if (query.isActive !== undefined) {
+      builder.andWhere('user.isActive = :isActive', { isActive: query.isActive });
+    }
+    const [users, total] = await builder.getManyAndCount();
+    return toPage(
+      users.map((user) => toUserDto(user, viewer)),
+      total,
+      query,
+    );
+  }
+
+  async findOne(id: string, viewer?: AuthUser): Promise<UserDto> {
+    return toUserDto(await this.findEntity(this.dataSource.manager, id), viewer);
+  }
+
+  async update(id: string, dto: UpdateUserDto, caller: AuthUser): Promise<UserDto> {
+    const user = await this.findEntity(this.dataSource.manager, id);
+    assertMayManage(user, caller);
+    if ((dto.isActive !== undefined || dto.role !== undefined) && !isAdmin(caller)) {
+      throw new ForbiddenException('only admins may change isActive or role');
+    }
+
+    const changes: Partial<User> = {};
+    if (dto.email !== undefined) changes.email = dto.email;
+    if (dto.username !== undefined) {
+      changes.username = dto.username;
+      changes.normalizedUsername = dto.username.toLowerCase();
+    }
+    if (dto.fullName !== undefined) changes.fullName = dto.fullName;
+    if (dto.isActive !== undefined) changes.isActive = dto.isActive;
+    if (dto.role !== undefined) changes.role = dto.role;
+    if (dto.password !== undefined) changes.passwordHash = await this.passwords.hash(dto.password);
+
+    await runInTransaction(this.dataSource, async (tx) => {
+      if (Object.keys(changes).length > 0 || dto.profile !== undefined) {
+        await tx.getRepository(User).update(id, { ...changes, updatedAt: new Date() });
+      }
+      if (dto.profile === null) {
+        await tx.getRepository(Profile).delete({ userId: id });
+      } else if (dto.profile !== undefined) {
+        await this.patchProfile(tx, id, user.profile, dto.profile);
+      }
+    });
+    return this.findOne(id, caller);
+  }
+
+  async remove(id: string, caller: AuthUser): Promise<void> {
+    const user = await this.findEntity(this.dataSource.manager, id);
+    assertMayManage(user, caller);
+    // Profile, posts and comments go with the row through ON DELETE CASCADE foreign keys.
+    await this.dataSource.getRepository(User).delete(id);
+  }
+
+  /** Looks an account up by username (case-insensitive) or email, for login. */
+  async findCredentials(login: string): Promise<UserCredentials | null> {
+    const normalized = login.trim().toLowerCase();
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .select(['user.id', 'user.username', 'user.role', 'user.isActive'])
+      .addSelect('user.passwordHash')
+      .where(normalized.includes('@') ? 'user.email = :login' : 'user.normalizedUsername = :login', {
+        login: normalized,
+      })
+      .getOne();
+    return user;
+  }
+
+  /** The caller behind a token, or null when the account is gone or deactivated. */
+  async findActiveAuthUser(id: string): Promise<AuthUser | null> {
+    const user = await this.dataSource.getRepository(User).findOne({
+      select: { id: true, username: true, role: true },
+      where: { id, isActive: true },
+    });
+    return user ? { id: user.id, username: user.username, role: user.role } : null;
+  }
+
+  /** Grants the admin role; returns false when no such user exists. */
+  async promoteToAdmin(username: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(User)
+      .update(
+        { normalizedUsername: username.toLowerCase() },
+        { role: UserRole.Admin, updatedAt: new Date() },
+      );
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async findEntity(manager: EntityManager, id: string): Promise<User> {
+    const user = await manager.getRepository(User).findOne({
+      where: { id },
+      relations: { profile: true },
+    });
+    if (!user) throw new NotFoundException('user not found');
+    return user;
+  }
+
+  private async insertProfile(
+    tx: EntityManager,
+    userId: string,
+    input: ProfileInputDto,
+  ): Promise<Profile> {
+    const profile = tx.getRepository(Profile).create({
+      userId,
+      bio: input.bio ?? null,
+      avatarUrl: input.avatarUrl ?? null,
+    });
+    await tx.getRepository(Profile).insert({ ...profile });
+    return profile;
+  }
+
+  private async patchProfile(
+    tx: EntityManager,
+    userId: string,
+    existing: Profile | null,
+    input: ProfileInputDto,
+  ): Promise<void> {
+    if (!existing) {
+      await this.insertProfile(tx, userId, input);
+      return;
+    }
+    const changes: Partial<Profile> = {};
+    if (input.bio !== undefined) changes.bio = input.bio;
+    if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
+    if (Object.keys(changes).length > 0) await tx.getRepository(Profile).update({ userId }, changes);
+  }
+}
+
+function assertMayManage(user: User, caller: AuthUser): void {
+  if (user.id !== caller.id && !isAdmin(caller)) {
+    throw new ForbiddenException('you may only change your own account');
+  }
+}
+
+export function toUserDto(user: User, viewer?: AuthUser): UserDto {
+  const maySeeEmail = viewer !== undefined && (viewer.id === user.id || isAdmin(viewer));
+  return {
+    id: user.id,
+    ...(maySeeEmail ? { email: user.email } : {}),
+    username: user.username,
+    fullName: user.fullName,
+    isActive: user.isActive,
+    role: user.role,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    profile: user.profile ? { bio: user.profile.bio, avatarUrl: user.profile.avatarUrl } : null,
+  };
+}

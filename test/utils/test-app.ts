@@ -1,0 +1,49 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { createTestDatabase, migrateToLatest, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  api: TestAgent;
+  dataSource: DataSource;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real app exactly as main.ts does (same AppModule, same configureApp) on a fresh,
+ * fully migrated database of the dialect under test. `env` overrides variables for this app.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database: TestDatabase = await createTestDatabase();
+  await migrateToLatest(database.url);
+
+  const previous = { ...process.env };
+  Object.assign(process.env, { DATABASE_URL: database.url, DB_POOL_SIZE: '5', ...env });
+  let app: NestExpressApplication;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    configureApp(app);
+    await app.init();
+  } finally {
+    process.env = previous;
+  }
+
+  return {
+    app,
+    api: request(app.getHttpServer()),
+    dataSource: app.get(DataSource),
+    databaseUrl: database.url,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
