@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import { appConfig, authConfig, databaseConfig } from './config/configuration';
 import { validateEnvironment } from './config/environment';
@@ -20,6 +21,7 @@ import { UsersModule } from './users/users.module';
         return raw;
       },
     }),
+    EventEmitterModule.forRoot(),
     DatabaseModule,
     UsersModule,
     AuthModule,

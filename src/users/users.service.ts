@@ -1,4 +1,5 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -14,6 +15,7 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';
 import { Profile } from './profile.entity';
+import { UserDeletedEvent } from './user-deleted.event';
 import { UserRole } from './user-role';
 import { User } from './user.entity';
 
@@ -36,6 +38,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordHasher,
+    private readonly events: EventEmitter2,
   ) {}
 
   async register(dto: CreateUserDto): Promise<UserDto> {
@@ -130,6 +133,8 @@ export class UsersService {
     assertMayManage(user, caller);
     // Profile, posts and comments go with the row through ON DELETE CASCADE foreign keys.
     await this.dataSource.getRepository(User).delete(id);
+    // Listeners run before the 204 is sent, so a client that sees it sees everything gone.
+    await this.events.emitAsync(UserDeletedEvent.eventName, new UserDeletedEvent(id));
   }
 
   /** Looks an account up by username (case-insensitive) or email, for login. */
