@@ -35,6 +35,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException && isHealthCheckBody(exception.getResponse())) {
+      // Terminus reports a failed check with its own body, which the contract keeps as is.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toErrorBody(exception);
     if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {
       response.setHeader('Retry-After', '60');
@@ -91,6 +96,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { message } = response as { message?: string | string[] };
     return errorBody(statusCode, message ?? exception.message);
   }
+}
+
+function isHealthCheckBody(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'status' in body && 'details' in body;
 }
 
 export function errorBody(statusCode: number, message: string | string[]): ErrorBody {

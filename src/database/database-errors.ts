@@ -49,6 +49,17 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
   PROTOCOL_CONNECTION_LOST: 'unavailable',
 };
 
+/** Errors without a code that mean the connection (pool) is gone rather than a bad statement. */
+const UNAVAILABLE_ERROR_NAMES = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError']);
+const UNAVAILABLE_MESSAGES = [
+  /database connection is not open/i, // better-sqlite3 after close
+  /Cannot use a pool after calling end/i, // pg
+  /Pool is closed/i, // mysql2
+  /Connection terminated/i, // pg, server went away mid-query
+  /Driver not Connected/i, // TypeORM postgres after destroy()
+  /Connection is not established/i, // TypeORM mysql after destroy()
+];
+
 function driverErrorOf(error: unknown): DriverError | undefined {
   if (error instanceof QueryFailedError) return error.driverError as DriverError;
   if (error && typeof error === 'object' && 'code' in error) return error as DriverError;
@@ -56,9 +67,12 @@ function driverErrorOf(error: unknown): DriverError | undefined {
 }
 
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind | undefined {
+  if (error instanceof Error && UNAVAILABLE_ERROR_NAMES.has(error.name)) return 'unavailable';
   const driverError = driverErrorOf(error);
-  if (!driverError?.code) return undefined;
-  return KINDS_BY_CODE[driverError.code];
+  if (driverError?.code && KINDS_BY_CODE[driverError.code]) return KINDS_BY_CODE[driverError.code];
+  const message = driverError?.message ?? (error instanceof Error ? error.message : '');
+  if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return 'unavailable';
+  return undefined;
 }
 
 export function isUniqueViolation(error: unknown): boolean {
