@@ -4,7 +4,8 @@ import { Logger as TypeOrmLogger } from 'typeorm';
 /**
  * TypeORM's own loggers print the parameters of a failed query, which for an insert into `users`
  * include the password hash. This one logs statements and errors without their parameters.
- * Statements are logged only when DB_LOGGING is on; errors and slow queries always.
+ * Statements are logged only when DB_LOGGING is on; errors, slow queries and migration and
+ * schema messages always.
  */
 export class SqlLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('SQL');
@@ -24,8 +25,9 @@ export class SqlLogger implements TypeOrmLogger {
     this.logger.warn(`slow query (${time} ms): ${query}`);
   }
 
+  /** Schema messages come only from the CLI (`migration:show`, `schema:log`): always shown. */
   logSchemaBuild(message: string): void {
-    if (this.logStatements) this.logger.debug(message);
+    this.logger.log(message);
   }
 
   logMigration(message: string): void {

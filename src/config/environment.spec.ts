@@ -1,0 +1,79 @@
+import { durationToSeconds } from './configuration';
+import { InvalidEnvironmentError, validateEnvironment } from './environment';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateEnvironment(env);
+    return [];
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) return error.problems;
+    throw error;
+  }
+}
+
+describe('validateEnvironment', () => {
+  it('applies the documented defaults', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_URL: 'sqlite:./data/blog.sqlite',
+      DB_POOL_SIZE: 10,
+      DB_LOGGING: false,
+      JWT_EXPIRES_IN: '1h',
+      LOG_LEVEL: 'info',
+      LOGIN_RATE_LIMIT: 10,
+    });
+  });
+
+  it('converts numbers and booleans from their text form', () => {
+    const env = validateEnvironment({ PORT: '8080', DB_POOL_SIZE: '20', DB_LOGGING: 'true', LOGIN_RATE_LIMIT: '50' });
+    expect(env).toMatchObject({ PORT: 8080, DB_POOL_SIZE: 20, DB_LOGGING: true, LOGIN_RATE_LIMIT: 50 });
+  });
+
+  it.each([
+    ['sqlite::memory:'],
+    ['sqlite:/var/lib/blog.sqlite'],
+    ['postgres://user:pw@db:5432/blog'],
+    ['postgresql://db/blog'],
+    ['mysql://root@db:3306/blog'],
+    ['mariadb://root@db:3306/blog'],
+  ])('accepts DATABASE_URL %s', (url) => {
+    expect(problemsOf({ DATABASE_URL: url })).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'oracle://db' }, 'DATABASE_URL'],
+    [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ DB_LOGGING: 'sometimes' }, 'DB_LOGGING'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ JWT_EXPIRES_IN: 'forever' }, 'JWT_EXPIRES_IN'],
+    [{ MONGODB_URI: 'http://mongo' }, 'MONGODB_URI'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOGIN_RATE_LIMIT: '0' }, 'LOGIN_RATE_LIMIT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+  ])('rejects %j with a message naming %s', (env, name) => {
+    const problems = problemsOf(env as Record<string, string>);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toContain(name);
+  });
+
+  it('refuses production without JWT_SECRET', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  });
+});
+
+describe('durationToSeconds', () => {
+  it.each([
+    ['90', 90],
+    ['45s', 45],
+    ['15m', 900],
+    ['1h', 3600],
+    ['7d', 604800],
+  ])('reads %s as %d seconds', (text, seconds) => {
+    expect(durationToSeconds(text)).toBe(seconds);
+  });
+});

@@ -1,0 +1,62 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TEST_DIALECT, testDataSource, TestDatabase } from './utils/test-database';
+
+async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return sql.upQueries.map((query) => query.query);
+}
+
+/** The entity tables that still exist in the database. */
+async function remainingEntityTables(dataSource: DataSource): Promise<string[]> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    const remaining: string[] = [];
+    for (const { tableName } of dataSource.entityMetadatas) {
+      if (await queryRunner.hasTable(tableName)) remaining.push(tableName);
+    }
+    return remaining;
+  } finally {
+    await queryRunner.release();
+  }
+}
+
+describe(`Migrations on ${TEST_DIALECT}`, () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await testDataSource(database.url).initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('run from an empty database to a schema that matches the entities exactly', async () => {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    expect(applied.length).toBe(dataSource.migrations.length);
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+    expect(await dataSource.showMigrations()).toBe(false);
+  });
+
+  it('revert one by one down to an empty schema', async () => {
+    for (let remaining = dataSource.migrations.length; remaining > 0; remaining--) {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      const executed = await dataSource.query(
+        `SELECT COUNT(*) AS n FROM ${dataSource.driver.escape('migrations')}`,
+      );
+      expect(Number(executed[0].n)).toBe(remaining - 1);
+    }
+    expect(await remainingEntityTables(dataSource)).toEqual([]);
+  });
+
+  it('run up again after a full revert, still matching the entities', async () => {
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+  });
+
+  it('never use synchronize', () => {
+    expect(dataSource.options.synchronize).toBe(false);
+  });
+});
