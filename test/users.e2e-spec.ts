@@ -1,3 +1,4 @@
+import { ConsoleLogger } from '@nestjs/common';
 import { UsersService } from '../src/users/users.service';
 import {
   MISSING_UUID,
@@ -130,6 +131,39 @@ describe('Users (section 2)', () => {
         `SELECT COUNT(*) AS n FROM ${t.dataSource.driver.escape('users')} WHERE ${t.dataSource.driver.escape('normalizedUsername')} = '${username.toLowerCase()}'`,
       );
       expect(Number(count[0].n)).toBe(0);
+    });
+  });
+
+  describe('secrets', () => {
+    it('never writes the password or its hash to a log line, even when the insert fails', async () => {
+      const first = await registerAndLogin(t.api);
+      const secret = 'a very secret password 123';
+      const captured: string[] = [];
+      // The testing module logs errors only; let warnings (failed queries) through for this test.
+      t.app.useLogger(new ConsoleLogger({ logLevels: ['error', 'warn', 'log'] }));
+      const writes = [process.stdout, process.stderr].map((stream) => {
+        const original = stream.write.bind(stream);
+        stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+          captured.push(String(chunk));
+          return original(chunk, ...rest);
+        }) as typeof stream.write;
+        return () => (stream.write = original as typeof stream.write);
+      });
+      try {
+        const res = await t.api
+          .post('/users')
+          .send({ email: first.email, username: uniqueName(), password: secret })
+          .expect(409);
+        expect(JSON.stringify(res.body)).not.toContain(secret);
+        await t.api.post('/auth/login').send({ login: first.username, password: secret }).expect(401);
+      } finally {
+        writes.forEach((restore) => restore());
+        t.app.useLogger(['error']);
+      }
+      const logs = captured.join('');
+      expect(logs).toContain('query failed'); // the failed insert was logged ...
+      expect(logs).not.toContain(secret); // ... without the password
+      expect(logs).not.toContain('$argon2'); // ... or its hash
     });
   });
 
