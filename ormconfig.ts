@@ -9,5 +9,9 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 const env = validateEnvironment(process.env);
 
 export default new DataSource(
-  buildDataSourceOptions({ url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, logging: env.DB_LOGGING }),
+  buildDataSourceOptions({
+    url: env.DATABASE_URL,
+    poolSize: env.DB_POOL_SIZE,
+    logging: env.DB_LOGGING,
+  }),
 );

@@ -36,12 +36,18 @@ describe('Auth (section 1)', () => {
         tokenType: 'Bearer',
         expiresIn: 3600,
       });
-      await t.api.get('/auth/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
+      await t.api
+        .get('/auth/me')
+        .set('Authorization', `Bearer ${res.body.accessToken}`)
+        .expect(200);
     });
 
     it('logs in with the email', async () => {
       const user = await registerAndLogin(t.api);
-      await t.api.post('/auth/login').send({ login: user.email.toUpperCase(), password: PASSWORD }).expect(200);
+      await t.api
+        .post('/auth/login')
+        .send({ login: user.email.toUpperCase(), password: PASSWORD })
+        .expect(200);
     });
 
     it('answers the same 401 for a wrong password and an unknown login', async () => {
@@ -55,7 +61,11 @@ describe('Auth (section 1)', () => {
         .send({ login: uniqueName('nobody'), password: PASSWORD })
         .expect(401);
       expect(wrongPassword.body).toEqual(unknown.body);
-      expect(unknown.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'invalid login or password' });
+      expect(unknown.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'invalid login or password',
+      });
     });
 
     it('rejects a missing or malformed body with 400 naming the fields', async () => {
@@ -76,7 +86,13 @@ describe('Auth (section 1)', () => {
     it('answers the caller with their email and no password', async () => {
       const user = await registerAndLogin(t.api, { fullName: 'Me Myself' });
       const res = await t.api.get('/auth/me').set(user.auth).expect(200);
-      expect(res.body).toMatchObject({ id: user.id, username: user.username, email: user.email, fullName: 'Me Myself', role: 'user' });
+      expect(res.body).toMatchObject({
+        id: user.id,
+        username: user.username,
+        email: user.email,
+        fullName: 'Me Myself',
+        role: 'user',
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/password|argon/i);
     });
 
@@ -93,7 +109,10 @@ describe('Auth (section 1)', () => {
 
     it('rejects a token signed with another secret', async () => {
       const user = await registerAndLogin(t.api);
-      const forged = signHs256({ sub: user.id, exp: Math.floor(Date.now() / 1000) + 60 }, 'another-secret-another-secret-xx');
+      const forged = signHs256(
+        { sub: user.id, exp: Math.floor(Date.now() / 1000) + 60 },
+        'another-secret-another-secret-xx',
+      );
       await t.api.get('/auth/me').set('Authorization', `Bearer ${forged}`).expect(401);
     });
 
@@ -116,7 +135,9 @@ describe('Auth (section 1)', () => {
 
     it('sees a role change at once, without a new token', async () => {
       const user = await registerAndLogin(t.api);
-      const admin = await registerAdmin(t.api, (name) => t.app.get(UsersService).promoteToAdmin(name));
+      const admin = await registerAdmin(t.api, (name) =>
+        t.app.get(UsersService).promoteToAdmin(name),
+      );
       await t.api.patch(`/users/${user.id}`).set(admin.auth).send({ role: 'admin' }).expect(200);
       const me = await t.api.get('/auth/me').set(user.auth).expect(200);
       expect(me.body.role).toBe('admin');
@@ -134,9 +155,15 @@ describe('Login rate limit', () => {
 
   it('answers 429 with Retry-After once a client exceeds LOGIN_RATE_LIMIT logins a minute, successful or not', async () => {
     const user = await registerAndLogin(t.api); // one successful login
-    await t.api.post('/auth/login').send({ login: user.username, password: 'wrong password' }).expect(401);
+    await t.api
+      .post('/auth/login')
+      .send({ login: user.username, password: 'wrong password' })
+      .expect(401);
     await t.api.post('/auth/login').send({ login: user.username, password: PASSWORD }).expect(200);
-    const limited = await t.api.post('/auth/login').send({ login: user.username, password: PASSWORD }).expect(429);
+    const limited = await t.api
+      .post('/auth/login')
+      .send({ login: user.username, password: PASSWORD })
+      .expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
   });

@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TEST_DIALECT, testDataSource, TestDatabase } from './utils/test-database';
+import {
+  createTestDatabase,
+  TEST_DIALECT,
+  testDataSource,
+  TestDatabase,
+} from './utils/test-database';
 
 const run = promisify(execFile);
 
@@ -42,20 +47,41 @@ describe(`Operator commands on ${TEST_DIALECT}`, () => {
   }, 180_000);
 
   it('npm run user:promote -- <username> makes that user an admin, and fails for an unknown one', async () => {
-    await cli(database.url, 'npx', ['typeorm-ts-node-commonjs', 'migration:run', '-d', 'ormconfig.ts']);
+    await cli(database.url, 'npx', [
+      'typeorm-ts-node-commonjs',
+      'migration:run',
+      '-d',
+      'ormconfig.ts',
+    ]);
     await dataSource.initialize();
     await dataSource.query(
-      `INSERT INTO ${dataSource.driver.escape('users')} (${['id', 'email', 'username', 'normalizedUsername', 'passwordHash']
+      `INSERT INTO ${dataSource.driver.escape('users')} (${[
+        'id',
+        'email',
+        'username',
+        'normalizedUsername',
+        'passwordHash',
+      ]
         .map((c) => dataSource.driver.escape(c))
-        .join(', ')}) VALUES ('00000000-0000-4000-8000-0000000000aa', 'promo@example.com', 'Promo', 'promo', 'x')`,
+        .join(
+          ', ',
+        )}) VALUES ('00000000-0000-4000-8000-0000000000aa', 'promo@example.com', 'Promo', 'promo', 'x')`,
     );
 
-    const promoted = await cli(database.url, 'npm', ['run', '--silent', 'user:promote', '--', 'PROMO']);
+    const promoted = await cli(database.url, 'npm', [
+      'run',
+      '--silent',
+      'user:promote',
+      '--',
+      'PROMO',
+    ]);
     expect(promoted.stdout).toContain('PROMO is now an admin');
     const [row] = await dataSource.query(`SELECT role FROM ${dataSource.driver.escape('users')}`);
     expect(row.role).toBe('admin');
 
-    await expect(cli(database.url, 'npm', ['run', '--silent', 'user:promote', '--', 'nobody'])).rejects.toMatchObject({
+    await expect(
+      cli(database.url, 'npm', ['run', '--silent', 'user:promote', '--', 'nobody']),
+    ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('no user named "nobody"'),
     });

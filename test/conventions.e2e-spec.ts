@@ -36,9 +36,19 @@ describe('Conventions (section 0) and operations (section 5)', () => {
       const res = await t.api
         .post('/users')
         .set('Content-Type', 'application/json')
-        .send(JSON.stringify({ email: 'a@example.com', username: 'big', password: 'x'.repeat(1_100_000) }))
+        .send(
+          JSON.stringify({
+            email: 'a@example.com',
+            username: 'big',
+            password: 'x'.repeat(1_100_000),
+          }),
+        )
         .expect(413);
-      expect(res.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request body is larger than 1 MB' });
+      expect(res.body).toEqual({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: 'request body is larger than 1 MB',
+      });
     });
 
     it('answers 400 for malformed JSON', async () => {
@@ -47,7 +57,11 @@ describe('Conventions (section 0) and operations (section 5)', () => {
         .set('Content-Type', 'application/json')
         .send('{"email": ')
         .expect(400);
-      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('JSON') });
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('JSON'),
+      });
     });
 
     it('answers 400 when a string field gets an object or an array', async () => {
@@ -70,7 +84,11 @@ describe('Conventions (section 0) and operations (section 5)', () => {
   describe('GET /health', () => {
     it('answers 200 with the terminus body when the database answers', async () => {
       const res = await t.api.get('/health').expect(200);
-      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } }, error: {} });
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' } },
+        error: {},
+      });
     });
   });
 
@@ -83,7 +101,10 @@ describe('Conventions (section 0) and operations (section 5)', () => {
     it('serves the OpenAPI document with bearer auth and every route of sections 1, 2 and 5', async () => {
       const res = await t.api.get('/docs-json').expect(200);
       const doc = res.body;
-      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(doc.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
       for (const [path, method] of [
         ['/auth/login', 'post'],
         ['/auth/me', 'get'],
@@ -112,8 +133,14 @@ describe('Conventions (section 0) and operations (section 5)', () => {
 
     it('describes DTO fields with their examples and constraints', async () => {
       const { schemas } = (await t.api.get('/docs-json')).body.components;
-      expect(schemas.CreateUserDto.properties.username).toMatchObject({ minLength: 3, maxLength: 30, example: 'alice' });
-      expect(schemas.CreateUserDto.required).toEqual(expect.arrayContaining(['email', 'username', 'password']));
+      expect(schemas.CreateUserDto.properties.username).toMatchObject({
+        minLength: 3,
+        maxLength: 30,
+        example: 'alice',
+      });
+      expect(schemas.CreateUserDto.required).toEqual(
+        expect.arrayContaining(['email', 'username', 'password']),
+      );
       expect(schemas.UpdateUserDto.required ?? []).toEqual([]);
       expect(schemas.UserDto.properties.email.example).toBe('alice@example.com');
       expect(JSON.stringify(schemas.UserDto)).not.toMatch(/password/i);

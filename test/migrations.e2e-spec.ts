@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TEST_DIALECT, testDataSource, TestDatabase } from './utils/test-database';
+import {
+  createTestDatabase,
+  TEST_DIALECT,
+  testDataSource,
+  TestDatabase,
+} from './utils/test-database';
 
 async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
   const sql = await dataSource.driver.createSchemaBuilder().log();

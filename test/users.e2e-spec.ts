@@ -70,7 +70,14 @@ describe('Users (section 2)', () => {
       expect(res.body.statusCode).toBe(400);
       expect(res.body.error).toBe('Bad Request');
       const messages: string[] = res.body.message;
-      for (const field of ['email', 'username', 'password', 'fullName', 'profile.bio', 'profile.avatarUrl']) {
+      for (const field of [
+        'email',
+        'username',
+        'password',
+        'fullName',
+        'profile.bio',
+        'profile.avatarUrl',
+      ]) {
         expect(messages.some((m) => m.startsWith(field))).toBe(true);
       }
     });
@@ -87,14 +94,23 @@ describe('Users (section 2)', () => {
     it('rejects passwords longer than 128 characters', async () => {
       await t.api
         .post('/users')
-        .send({ email: `${uniqueName()}@example.com`, username: uniqueName(), password: 'p'.repeat(129) })
+        .send({
+          email: `${uniqueName()}@example.com`,
+          username: uniqueName(),
+          password: 'p'.repeat(129),
+        })
         .expect(400);
     });
 
     it('rejects unknown body fields instead of dropping them', async () => {
       const res = await t.api
         .post('/users')
-        .send({ email: `${uniqueName()}@example.com`, username: uniqueName(), password: PASSWORD, role: 'admin' })
+        .send({
+          email: `${uniqueName()}@example.com`,
+          username: uniqueName(),
+          password: PASSWORD,
+          role: 'admin',
+        })
         .expect(400);
       expect(res.body.message).toContain('property role should not exist');
     });
@@ -104,9 +120,17 @@ describe('Users (section 2)', () => {
       await registerAndLogin(t.api, { username });
       const res = await t.api
         .post('/users')
-        .send({ email: `${uniqueName()}@example.com`, username: username.toUpperCase(), password: PASSWORD })
+        .send({
+          email: `${uniqueName()}@example.com`,
+          username: username.toUpperCase(),
+          password: PASSWORD,
+        })
         .expect(409);
-      expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'username is already taken' });
+      expect(res.body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'username is already taken',
+      });
     });
 
     it('answers 409 naming email when it is taken, whatever its case', async () => {
@@ -155,7 +179,10 @@ describe('Users (section 2)', () => {
           .send({ email: first.email, username: uniqueName(), password: secret })
           .expect(409);
         expect(JSON.stringify(res.body)).not.toContain(secret);
-        await t.api.post('/auth/login').send({ login: first.username, password: secret }).expect(401);
+        await t.api
+          .post('/auth/login')
+          .send({ login: first.username, password: secret })
+          .expect(401);
       } finally {
         writes.forEach((restore) => restore());
         t.app.useLogger(['error']);
@@ -189,18 +216,27 @@ describe('Users (section 2)', () => {
     });
 
     it('sorts by username case-insensitively, both directions', async () => {
-      const asc = await t.api.get(`/users?search=${tag}&sort=username`).set(caller.auth).expect(200);
+      const asc = await t.api
+        .get(`/users?search=${tag}&sort=username`)
+        .set(caller.auth)
+        .expect(200);
       expect(asc.body.items.map((u: { username: string }) => u.username)).toEqual([
         `${tag}_alpha`,
         `${tag}_Bravo`,
         `${tag}_Charlie`,
       ]);
-      const desc = await t.api.get(`/users?search=${tag}&sort=-username`).set(caller.auth).expect(200);
+      const desc = await t.api
+        .get(`/users?search=${tag}&sort=-username`)
+        .set(caller.auth)
+        .expect(200);
       expect(desc.body.items[0].username).toBe(`${tag}_Charlie`);
     });
 
     it('sorts by createdAt', async () => {
-      const res = await t.api.get(`/users?search=${tag}&sort=createdAt`).set(caller.auth).expect(200);
+      const res = await t.api
+        .get(`/users?search=${tag}&sort=createdAt`)
+        .set(caller.auth)
+        .expect(200);
       expect(res.body.items.map((u: { username: string }) => u.username)).toEqual([
         `${tag}_Charlie`,
         `${tag}_alpha`,
@@ -209,8 +245,13 @@ describe('Users (section 2)', () => {
     });
 
     it('skips', async () => {
-      const res = await t.api.get(`/users?search=${tag}&sort=username&skip=2`).set(caller.auth).expect(200);
-      expect(res.body.items.map((u: { username: string }) => u.username)).toEqual([`${tag}_Charlie`]);
+      const res = await t.api
+        .get(`/users?search=${tag}&sort=username&skip=2`)
+        .set(caller.auth)
+        .expect(200);
+      expect(res.body.items.map((u: { username: string }) => u.username)).toEqual([
+        `${tag}_Charlie`,
+      ]);
       expect(res.body.total).toBe(3);
     });
 
@@ -220,11 +261,17 @@ describe('Users (section 2)', () => {
     });
 
     it('matches % and _ literally in search', async () => {
-      const res = await t.api.get(`/users?search=${encodeURIComponent('%')}`).set(caller.auth).expect(200);
+      const res = await t.api
+        .get(`/users?search=${encodeURIComponent('%')}`)
+        .set(caller.auth)
+        .expect(200);
       expect(res.body.total).toBe(0);
       const underscore = await t.api.get(`/users?search=${tag}_alph`).set(caller.auth).expect(200);
       expect(underscore.body.total).toBe(1);
-      const wildcard = await t.api.get(`/users?search=${tag.slice(0, -1)}_`).set(caller.auth).expect(200);
+      const wildcard = await t.api
+        .get(`/users?search=${tag.slice(0, -1)}_`)
+        .set(caller.auth)
+        .expect(200);
       expect(wildcard.body.total).toBe(0);
     });
 
@@ -242,10 +289,20 @@ describe('Users (section 2)', () => {
     it('filters by isActive', async () => {
       const admin = await registerAdmin(t.api, promote);
       const target = await registerAndLogin(t.api, { username: `${tag}_delta` });
-      await t.api.patch(`/users/${target.id}`).set(admin.auth).send({ isActive: false }).expect(200);
-      const inactive = await t.api.get(`/users?search=${tag}&isActive=false`).set(caller.auth).expect(200);
+      await t.api
+        .patch(`/users/${target.id}`)
+        .set(admin.auth)
+        .send({ isActive: false })
+        .expect(200);
+      const inactive = await t.api
+        .get(`/users?search=${tag}&isActive=false`)
+        .set(caller.auth)
+        .expect(200);
       expect(inactive.body.items.map((u: { id: string }) => u.id)).toEqual([target.id]);
-      const active = await t.api.get(`/users?search=${tag}&isActive=true`).set(caller.auth).expect(200);
+      const active = await t.api
+        .get(`/users?search=${tag}&isActive=true`)
+        .set(caller.auth)
+        .expect(200);
       expect(active.body.total).toBe(3);
     });
 
@@ -289,7 +346,11 @@ describe('Users (section 2)', () => {
       const bad = await t.api.get('/users/not-a-uuid').expect(400);
       expect(bad.body.message).toBe('id must be a UUID');
       const missing = await t.api.get(`/users/${MISSING_UUID}`).expect(404);
-      expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'user not found' });
+      expect(missing.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'user not found',
+      });
     });
 
     it('answers 401 for an invalid token even on this public route', async () => {
@@ -300,19 +361,30 @@ describe('Users (section 2)', () => {
 
   describe('PATCH /users/:id', () => {
     it('updates only the fields given', async () => {
-      const user = await registerAndLogin(t.api, { fullName: 'Before', profile: { bio: 'bio', avatarUrl: 'http://a.example/x.png' } });
-      const res = await t.api.patch(`/users/${user.id}`).set(user.auth).send({ fullName: 'After' }).expect(200);
+      const user = await registerAndLogin(t.api, {
+        fullName: 'Before',
+        profile: { bio: 'bio', avatarUrl: 'http://a.example/x.png' },
+      });
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ fullName: 'After' })
+        .expect(200);
       expect(res.body).toMatchObject({
         fullName: 'After',
         username: user.username,
         email: user.email,
         profile: { bio: 'bio', avatarUrl: 'http://a.example/x.png' },
       });
-      expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(res.body.createdAt).getTime());
+      expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThanOrEqual(
+        new Date(res.body.createdAt).getTime(),
+      );
     });
 
     it('patches the profile partially and clears fields with null', async () => {
-      const user = await registerAndLogin(t.api, { profile: { bio: 'old', avatarUrl: 'https://a.example/x.png' } });
+      const user = await registerAndLogin(t.api, {
+        profile: { bio: 'old', avatarUrl: 'https://a.example/x.png' },
+      });
       const res = await t.api
         .patch(`/users/${user.id}`)
         .set(user.auth)
@@ -323,9 +395,17 @@ describe('Users (section 2)', () => {
 
     it('creates a profile when the user had none, and removes it with profile: null', async () => {
       const user = await registerAndLogin(t.api);
-      const created = await t.api.patch(`/users/${user.id}`).set(user.auth).send({ profile: { bio: 'new' } }).expect(200);
+      const created = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ profile: { bio: 'new' } })
+        .expect(200);
       expect(created.body.profile).toEqual({ bio: 'new', avatarUrl: null });
-      const cleared = await t.api.patch(`/users/${user.id}`).set(user.auth).send({ profile: null, fullName: null }).expect(200);
+      const cleared = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ profile: null, fullName: null })
+        .expect(200);
       expect(cleared.body.profile).toBeNull();
       expect(cleared.body.fullName).toBeNull();
     });
@@ -333,24 +413,46 @@ describe('Users (section 2)', () => {
     it('rejects null for fields that cannot be cleared', async () => {
       const user = await registerAndLogin(t.api);
       for (const field of ['email', 'username', 'password']) {
-        const res = await t.api.patch(`/users/${user.id}`).set(user.auth).send({ [field]: null }).expect(400);
+        const res = await t.api
+          .patch(`/users/${user.id}`)
+          .set(user.auth)
+          .send({ [field]: null })
+          .expect(400);
         expect(res.body.message.some((m: string) => m.startsWith(field))).toBe(true);
       }
     });
 
     it('changes the password so that only the new one logs in', async () => {
       const user = await registerAndLogin(t.api);
-      await t.api.patch(`/users/${user.id}`).set(user.auth).send({ password: 'a brand new password' }).expect(200);
-      await t.api.post('/auth/login').send({ login: user.username, password: PASSWORD }).expect(401);
-      await t.api.post('/auth/login').send({ login: user.username, password: 'a brand new password' }).expect(200);
+      await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ password: 'a brand new password' })
+        .expect(200);
+      await t.api
+        .post('/auth/login')
+        .send({ login: user.username, password: PASSWORD })
+        .expect(401);
+      await t.api
+        .post('/auth/login')
+        .send({ login: user.username, password: 'a brand new password' })
+        .expect(200);
     });
 
     it('stores a new email lower-cased and answers 409 when it is taken', async () => {
       const user = await registerAndLogin(t.api);
       const other = await registerAndLogin(t.api);
-      const res = await t.api.patch(`/users/${user.id}`).set(user.auth).send({ email: 'New.Address@Example.com' }).expect(200);
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ email: 'New.Address@Example.com' })
+        .expect(200);
       expect(res.body.email).toBe('new.address@example.com');
-      const conflict = await t.api.patch(`/users/${user.id}`).set(user.auth).send({ username: other.username.toUpperCase() }).expect(409);
+      const conflict = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ username: other.username.toUpperCase() })
+        .expect(409);
       expect(conflict.body.message).toBe('username is already taken');
     });
 
@@ -362,13 +464,21 @@ describe('Users (section 2)', () => {
     it('answers 403 when changing someone else', async () => {
       const user = await registerAndLogin(t.api);
       const other = await registerAndLogin(t.api);
-      const res = await t.api.patch(`/users/${user.id}`).set(other.auth).send({ fullName: 'x' }).expect(403);
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(other.auth)
+        .send({ fullName: 'x' })
+        .expect(403);
       expect(res.body.error).toBe('Forbidden');
     });
 
     it('answers 404 for an unknown id and 400 for a malformed one', async () => {
       const user = await registerAndLogin(t.api);
-      await t.api.patch(`/users/${MISSING_UUID}`).set(user.auth).send({ fullName: 'x' }).expect(404);
+      await t.api
+        .patch(`/users/${MISSING_UUID}`)
+        .set(user.auth)
+        .send({ fullName: 'x' })
+        .expect(404);
       await t.api.patch('/users/123').set(user.auth).send({ fullName: 'x' }).expect(400);
     });
 
@@ -377,15 +487,27 @@ describe('Users (section 2)', () => {
       await t.api.patch(`/users/${user.id}`).set(user.auth).send({ role: 'admin' }).expect(403);
       await t.api.patch(`/users/${user.id}`).set(user.auth).send({ isActive: false }).expect(403);
       const admin = await registerAdmin(t.api, promote);
-      const res = await t.api.patch(`/users/${user.id}`).set(admin.auth).send({ role: 'admin' }).expect(200);
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(admin.auth)
+        .send({ role: 'admin' })
+        .expect(200);
       expect(res.body.role).toBe('admin');
-      await t.api.patch(`/users/${user.id}`).set(admin.auth).send({ role: 'superuser' }).expect(400);
+      await t.api
+        .patch(`/users/${user.id}`)
+        .set(admin.auth)
+        .send({ role: 'superuser' })
+        .expect(400);
     });
 
     it('lets an admin change any user', async () => {
       const user = await registerAndLogin(t.api);
       const admin = await registerAdmin(t.api, promote);
-      const res = await t.api.patch(`/users/${user.id}`).set(admin.auth).send({ fullName: 'Set by admin' }).expect(200);
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(admin.auth)
+        .send({ fullName: 'Set by admin' })
+        .expect(200);
       expect(res.body.fullName).toBe('Set by admin');
       expect(res.body.email).toBe(user.email);
     });
@@ -395,7 +517,10 @@ describe('Users (section 2)', () => {
       const admin = await registerAdmin(t.api, promote);
       await t.api.patch(`/users/${user.id}`).set(admin.auth).send({ isActive: false }).expect(200);
       await t.api.get('/auth/me').set(user.auth).expect(401);
-      const login = await t.api.post('/auth/login').send({ login: user.username, password: PASSWORD }).expect(401);
+      const login = await t.api
+        .post('/auth/login')
+        .send({ login: user.username, password: PASSWORD })
+        .expect(401);
       expect(login.body.message).toBe('invalid login or password');
     });
   });
@@ -411,7 +536,7 @@ describe('Users (section 2)', () => {
       expect(Number(profiles[0].n)).toBe(0);
     });
 
-    it('makes the deleted user\'s token 401', async () => {
+    it("makes the deleted user's token 401", async () => {
       const user = await registerAndLogin(t.api);
       await t.api.delete(`/users/${user.id}`).set(user.auth).expect(204);
       await t.api.get('/auth/me').set(user.auth).expect(401);

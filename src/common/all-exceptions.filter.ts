@@ -82,7 +82,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return errorBody(HttpStatus.BAD_REQUEST, 'a value has an invalid format');
       case 'unavailable':
         this.logger.error(`database unavailable: ${describe(exception)}`);
-        return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'the database is unavailable, retry later');
+        return errorBody(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'the database is unavailable, retry later',
+        );
     }
 
     this.logger.error(`unhandled ${describe(exception)}`, (exception as Error)?.stack);

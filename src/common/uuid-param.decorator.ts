@@ -4,6 +4,8 @@ import { BadRequestException, Param, ParseUUIDPipe } from '@nestjs/common';
 export function UuidParam(name = 'id'): ParameterDecorator {
   return Param(
     name,
-    new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(`${name} must be a UUID`) }),
+    new ParseUUIDPipe({
+      exceptionFactory: () => new BadRequestException(`${name} must be a UUID`),
+    }),
   );
 }

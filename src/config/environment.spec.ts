@@ -27,8 +27,18 @@ describe('validateEnvironment', () => {
   });
 
   it('converts numbers and booleans from their text form', () => {
-    const env = validateEnvironment({ PORT: '8080', DB_POOL_SIZE: '20', DB_LOGGING: 'true', LOGIN_RATE_LIMIT: '50' });
-    expect(env).toMatchObject({ PORT: 8080, DB_POOL_SIZE: 20, DB_LOGGING: true, LOGIN_RATE_LIMIT: 50 });
+    const env = validateEnvironment({
+      PORT: '8080',
+      DB_POOL_SIZE: '20',
+      DB_LOGGING: 'true',
+      LOGIN_RATE_LIMIT: '50',
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      DB_POOL_SIZE: 20,
+      DB_LOGGING: true,
+      LOGIN_RATE_LIMIT: 50,
+    });
   });
 
   it.each([
@@ -61,7 +71,9 @@ describe('validateEnvironment', () => {
   });
 
   it('refuses production without JWT_SECRET', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
   });
 });

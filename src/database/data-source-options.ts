@@ -13,7 +13,6 @@ export interface DatabaseSettings {
   logging?: boolean;
 }
 
-
 const SLOW_QUERY_MS = 1000;
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 

@@ -2,7 +2,11 @@ import { QueryFailedError } from 'typeorm';
 import { classifyDatabaseError, uniqueViolationField } from './database-errors';
 
 function failed(driverError: Record<string, unknown>): QueryFailedError {
-  return new QueryFailedError('INSERT …', [], Object.assign(new Error(String(driverError.message ?? '')), driverError));
+  return new QueryFailedError(
+    'INSERT …',
+    [],
+    Object.assign(new Error(String(driverError.message ?? '')), driverError),
+  );
 }
 
 describe('classifyDatabaseError', () => {
@@ -32,7 +36,9 @@ describe('classifyDatabaseError', () => {
 
 describe('uniqueViolationField', () => {
   it('reads the field from a PostgreSQL constraint name', () => {
-    expect(uniqueViolationField(failed({ code: '23505', constraint: 'UQ_users_email' }))).toBe('email');
+    expect(uniqueViolationField(failed({ code: '23505', constraint: 'UQ_users_email' }))).toBe(
+      'email',
+    );
   });
 
   it('reads the field from a MariaDB key name', () => {
@@ -44,11 +50,16 @@ describe('uniqueViolationField', () => {
   });
 
   it('reads the field from a MySQL 8 key name qualified by its table', () => {
-    const error = failed({ code: 'ER_DUP_ENTRY', sqlMessage: "Duplicate entry 'x' for key 'users.UQ_users_email'" });
+    const error = failed({
+      code: 'ER_DUP_ENTRY',
+      sqlMessage: "Duplicate entry 'x' for key 'users.UQ_users_email'",
+    });
     expect(uniqueViolationField(error)).toBe('email');
   });
 
   it('gives up on indexes that do not follow the naming convention', () => {
-    expect(uniqueViolationField(failed({ code: '23505', constraint: 'users_pkey' }))).toBeUndefined();
+    expect(
+      uniqueViolationField(failed({ code: '23505', constraint: 'users_pkey' })),
+    ).toBeUndefined();
   });
 });

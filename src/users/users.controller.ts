@@ -53,7 +53,10 @@ export class UsersController {
   @Public()
   @Get(':id')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Get a user', description: 'Email only for the user themself and admins.' })
+  @ApiOperation({
+    summary: 'Get a user',
+    description: 'Email only for the user themself and admins.',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401, 404)
   findOne(@UuidParam() id: string, @CurrentUser() viewer?: AuthUser): Promise<UserDto> {

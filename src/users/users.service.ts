@@ -145,9 +145,12 @@ export class UsersService {
       .createQueryBuilder('user')
       .select(['user.id', 'user.username', 'user.role', 'user.isActive'])
       .addSelect('user.passwordHash')
-      .where(normalized.includes('@') ? 'user.email = :login' : 'user.normalizedUsername = :login', {
-        login: normalized,
-      })
+      .where(
+        normalized.includes('@') ? 'user.email = :login' : 'user.normalizedUsername = :login',
+        {
+          login: normalized,
+        },
+      )
       .getOne();
     return user;
   }
@@ -208,7 +211,8 @@ export class UsersService {
     const changes: Partial<Profile> = {};
     if (input.bio !== undefined) changes.bio = input.bio;
     if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
-    if (Object.keys(changes).length > 0) await tx.getRepository(Profile).update({ userId }, changes);
+    if (Object.keys(changes).length > 0)
+      await tx.getRepository(Profile).update({ userId }, changes);
   }
 }
 

@@ -27,7 +27,10 @@ export async function registerAndLogin(
     .post('/users')
     .send({ email, username, password: PASSWORD, ...overrides })
     .expect(201);
-  const login = await api.post('/auth/login').send({ login: username, password: PASSWORD }).expect(200);
+  const login = await api
+    .post('/auth/login')
+    .send({ login: username, password: PASSWORD })
+    .expect(200);
   const token = login.body.accessToken as string;
   return {
     id: registered.body.id,

@@ -6,6 +6,10 @@ module.exports.name = 'nestjs-swagger-transformer';
 module.exports.version = 1;
 module.exports.factory = (compiler) =>
   plugin.before(
-    { introspectComments: true, classValidatorShim: true, dtoFileNameSuffix: ['.dto.ts', '.entity.ts'] },
+    {
+      introspectComments: true,
+      classValidatorShim: true,
+      dtoFileNameSuffix: ['.dto.ts', '.entity.ts'],
+    },
     compiler.program,
   );
