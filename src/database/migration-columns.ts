@@ -1,5 +1,6 @@
 import { QueryRunner, TableColumnOptions } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { LONG_TEXT_COLUMN_PROBE } from './long-text-column';
 
 /**
  * Column builders for migrations that run unchanged on SQLite, PostgreSQL and MariaDB/MySQL.
@@ -24,6 +25,42 @@ export function varcharColumn(
   options: Partial<TableColumnOptions> = {},
 ): TableColumnOptions {
   return { name, type: 'varchar', length: String(length), ...options };
+}
+
+/** Matches `@Column({ type: 'text' })`: unbounded on PostgreSQL/SQLite, 64 KB on MariaDB. */
+export function textColumn(
+  name: string,
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
+  return { name, type: 'text', ...options };
+}
+
+/** Matches `@LongTextColumn()`: `text`, or `mediumtext` on MariaDB/MySQL (see long-text-column.ts). */
+export function longTextColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
+  const type = queryRunner.connection.driver.normalizeType(LONG_TEXT_COLUMN_PROBE);
+  return { name, type, ...options };
+}
+
+/**
+ * Matches `@Column({ type: Date })`: the same type and precision as the create/update date
+ * columns (microseconds on MariaDB, whose plain `datetime` would drop the milliseconds).
+ */
+export function timestampColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
+  const types = queryRunner.connection.driver.mappedDataTypes;
+  return {
+    name,
+    type: types.createDate as string,
+    precision: types.createDatePrecision,
+    ...options,
+  };
 }
 
 export function booleanColumn(
