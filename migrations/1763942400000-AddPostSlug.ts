@@ -24,7 +24,11 @@ export class AddPostSlug1763942400000 implements MigrationInterface {
       new TableColumn(varcharColumn('slug', SLUG_LENGTH, { isNullable: true })),
     );
     await backfillSlugs(queryRunner);
-    await queryRunner.changeColumn('posts', 'slug', new TableColumn(varcharColumn('slug', SLUG_LENGTH)));
+    await queryRunner.changeColumn(
+      'posts',
+      'slug',
+      new TableColumn(varcharColumn('slug', SLUG_LENGTH)),
+    );
     await queryRunner.createIndex(
       'posts',
       new TableIndex({ name: 'UQ_posts_slug', columnNames: ['slug'], isUnique: true }),
