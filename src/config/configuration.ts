@@ -18,6 +18,15 @@ export const databaseConfig = registerAs('database', () => {
   return { url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, logging: env.DB_LOGGING };
 });
 
+export const mongoConfig = registerAs('mongo', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    uri: env.MONGODB_URI,
+    poolSize: env.MONGODB_POOL_SIZE,
+    serverSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+  };
+});
+
 let generatedSecret: string | undefined;
 
 export const authConfig = registerAs('auth', () => {
@@ -41,6 +50,7 @@ export const authConfig = registerAs('auth', () => {
 export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
+export type MongoConfig = ConfigType<typeof mongoConfig>;
 
 const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 

@@ -65,6 +65,18 @@ export class EnvironmentVariables {
   @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// URI' })
   MONGODB_URI?: string;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  MONGODB_POOL_SIZE = 10;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 5000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS = 5000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
