@@ -1,12 +1,7 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 
 export type DatabaseErrorKind =
-  | 'unique'
-  | 'foreign-key'
-  | 'not-null'
-  | 'too-long'
-  | 'invalid-value'
-  | 'unavailable';
+  'unique' | 'foreign-key' | 'not-null' | 'too-long' | 'invalid-value' | 'unavailable';
 
 interface DriverError {
   code?: string;
@@ -50,7 +45,10 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
 };
 
 /** Errors without a code that mean the connection (pool) is gone rather than a bad statement. */
-const UNAVAILABLE_ERROR_NAMES = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError']);
+const UNAVAILABLE_ERROR_NAMES = new Set([
+  'CannotExecuteNotConnectedError',
+  'ConnectionIsNotSetError',
+]);
 const UNAVAILABLE_MESSAGES = [
   /database connection is not open/i, // better-sqlite3 after close
   /Cannot use a pool after calling end/i, // pg
@@ -60,6 +58,43 @@ const UNAVAILABLE_MESSAGES = [
   /Connection is not established/i, // TypeORM mysql after destroy()
 ];
 
+/**
+ * MongoDB (the optional content store). Its server codes are numbers that could collide with the
+ * SQL states above, so they are read only off errors that the Mongo driver or Mongoose raised.
+ */
+const MONGO_KINDS_BY_CODE: Record<number, DatabaseErrorKind> = {
+  11000: 'unique',
+  // The driver's retryable "server went away / stepped down" codes.
+  6: 'unavailable',
+  7: 'unavailable',
+  89: 'unavailable',
+  91: 'unavailable',
+  189: 'unavailable',
+  10107: 'unavailable',
+  11600: 'unavailable',
+  11602: 'unavailable',
+  13435: 'unavailable',
+};
+const MONGO_UNAVAILABLE_ERROR_NAMES = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+function classifyMongoError(error: Error): DatabaseErrorKind | undefined {
+  if (MONGO_UNAVAILABLE_ERROR_NAMES.has(error.name)) return 'unavailable';
+  // Mongoose's own error for a command that waited for a connection that never came.
+  if (error.name === 'MongooseError' && /buffering timed out/.test(error.message)) {
+    return 'unavailable';
+  }
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' ? MONGO_KINDS_BY_CODE[code] : undefined;
+}
+
 function driverErrorOf(error: unknown): DriverError | undefined {
   if (error instanceof QueryFailedError) return error.driverError as DriverError;
   if (error && typeof error === 'object' && 'code' in error) return error as DriverError;
@@ -67,6 +102,7 @@ function driverErrorOf(error: unknown): DriverError | undefined {
 }
 
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind | undefined {
+  if (error instanceof Error && error.name.startsWith('Mongo')) return classifyMongoError(error);
   if (error instanceof Error && UNAVAILABLE_ERROR_NAMES.has(error.name)) return 'unavailable';
   const driverError = driverErrorOf(error);
   if (driverError?.code && KINDS_BY_CODE[driverError.code]) return KINDS_BY_CODE[driverError.code];
