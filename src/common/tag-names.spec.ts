@@ -9,7 +9,9 @@ class Tagged {
 
 function check(tags: unknown): { tags: unknown; messages: string[] } {
   const instance = plainToInstance(Tagged, { tags });
-  const messages = validateSync(instance).flatMap((error) => Object.values(error.constraints ?? {}));
+  const messages = validateSync(instance).flatMap((error) =>
+    Object.values(error.constraints ?? {}),
+  );
   return { tags: instance.tags, messages };
 }
 
@@ -26,27 +28,31 @@ describe('normalizeTagName', () => {
 
 describe('normalizeTagNames', () => {
   it('collapses duplicates after normalisation, keeping the first position', () => {
-    expect(normalizeTagNames(['MongoDB', 'nosql', ' mongodb ', 'NoSQL'])).toEqual(['mongodb', 'nosql']);
+    expect(normalizeTagNames(['MongoDB', 'nosql', ' mongodb ', 'NoSQL'])).toEqual([
+      'mongodb',
+      'nosql',
+    ]);
   });
 });
 
 describe('@TagNames()', () => {
   it('normalises a valid list', () => {
-    expect(check(['Node JS', 'node js', 'api'])).toEqual({ tags: ['node-js', 'api'], messages: [] });
+    expect(check(['Node JS', 'node js', 'api'])).toEqual({
+      tags: ['node-js', 'api'],
+      messages: [],
+    });
   });
 
   it('turns a single string (a query parameter given once) into a list', () => {
     expect(check('Schema Design')).toEqual({ tags: ['schema-design'], messages: [] });
   });
 
-  it.each([
-    [['bad/name']],
-    [['x'.repeat(51)]],
-    [['   ']],
-    [['naïve']],
-  ])('rejects %j after normalisation', (tags) => {
-    expect(check(tags).messages.length).toBeGreaterThan(0);
-  });
+  it.each([[['bad/name']], [['x'.repeat(51)]], [['   ']], [['naïve']]])(
+    'rejects %j after normalisation',
+    (tags) => {
+      expect(check(tags).messages.length).toBeGreaterThan(0);
+    },
+  );
 
   it('rejects more than 10 names', () => {
     expect(check(Array.from({ length: 11 }, (_, i) => `t${i}`)).messages).toContain(

@@ -21,7 +21,10 @@ describe('classifyDatabaseError on MongoDB errors', () => {
     ],
     ['a network error', () => new MongoNetworkError('connection reset')],
     ['a client that is not connected', () => new MongoNotConnectedError('not connected')],
-    ['a primary that stepped down', () => new MongoServerError({ code: 189, errmsg: 'stepped down' })],
+    [
+      'a primary that stepped down',
+      () => new MongoServerError({ code: 189, errmsg: 'stepped down' }),
+    ],
     [
       "Mongoose's buffering timeout",
       () => new mongoose.Error('Operation `contents.find()` buffering timed out after 5000ms'),
@@ -32,12 +35,16 @@ describe('classifyDatabaseError on MongoDB errors', () => {
 
   it('does not read Mongo codes as SQL states or the reverse', () => {
     // 23505 is PostgreSQL's unique violation, not a Mongo code.
-    expect(classifyDatabaseError(new MongoServerError({ code: 23505, errmsg: 'x' }))).toBeUndefined();
+    expect(
+      classifyDatabaseError(new MongoServerError({ code: 23505, errmsg: 'x' })),
+    ).toBeUndefined();
     expect(classifyDatabaseError(Object.assign(new Error('x'), { code: 11000 }))).toBeUndefined();
   });
 
   it('leaves other Mongo errors (a bad query, a validation error) to the generic handling', () => {
-    expect(classifyDatabaseError(new MongoServerError({ code: 2, errmsg: 'bad value' }))).toBeUndefined();
+    expect(
+      classifyDatabaseError(new MongoServerError({ code: 2, errmsg: 'bad value' })),
+    ).toBeUndefined();
     expect(classifyDatabaseError(new mongoose.Error('something else'))).toBeUndefined();
   });
 });
