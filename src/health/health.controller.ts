@@ -1,6 +1,14 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Optional } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  MongooseHealthIndicator,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { Connection } from 'mongoose';
 import { Public } from '../auth/auth.decorators';
 
 @ApiTags('health')
@@ -9,6 +17,9 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly mongoose: MongooseHealthIndicator,
+    // Exists only when the content module is mounted (MONGODB_URI set).
+    @Optional() @InjectConnection() private readonly mongoConnection?: Connection,
   ) {}
 
   @Public()
@@ -16,9 +27,18 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary: 'Health of every configured store',
-    description: '200 when every store answers; 503 naming the one that does not.',
+    description:
+      '200 when every store answers; 503 naming the one that does not. The stores are the ' +
+      'relational `database`, and `mongodb` when the content module is on.',
   })
   check() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
+    const checks: HealthIndicatorFunction[] = [
+      () => this.database.pingCheck('database', { timeout: 3000 }),
+    ];
+    if (this.mongoConnection) {
+      const connection = this.mongoConnection;
+      checks.push(() => this.mongoose.pingCheck('mongodb', { connection, timeout: 3000 }));
+    }
+    return this.health.check(checks);
   }
 }
