@@ -45,6 +45,22 @@ describe('CreateContentDto', () => {
     });
   });
 
+  it('passes free-form metadata through unchanged: nesting, arrays, null, numbers, unicode', async () => {
+    const metadata = {
+      readingTime: 7,
+      ratio: 0.25,
+      draft: false,
+      nothing: null,
+      seo: { keywords: ['mongodb', 'schema'], canonical: 'https://example.com/a' },
+      blocks: [{ kind: 'quote', text: '$100 is a value' }, [1, [2, [3]]]],
+      'clé unicode 🎉': 'ok',
+      when: '2026-11-21T10:00:00.000Z',
+    };
+    const { value } = await validate(CreateContentDto, { title: 't', metadata });
+    expect(value?.metadata).toEqual(metadata);
+    expect(JSON.stringify(value?.metadata)).toBe(JSON.stringify(metadata));
+  });
+
   it.each([
     ['title', { title: { $gt: '' } }],
     ['body', { title: 't', body: { $gt: '' } }],
