@@ -13,5 +13,9 @@ export default new DataSource(
     url: env.DATABASE_URL,
     poolSize: env.DB_POOL_SIZE,
     logging: env.DB_LOGGING,
+    slowQueryMs: env.DB_SLOW_QUERY_MS,
+    acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
+    // Migrations may legitimately run long (backfills, index builds).
+    statementTimeoutMs: 3_600_000,
   }),
 );

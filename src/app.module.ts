@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
+import { LoggingModule } from './common/logging';
+import { RateLimitingModule } from './common/rate-limiting';
 import { appConfig, authConfig, databaseConfig } from './config/configuration';
 import { validateEnvironment } from './config/environment';
 import { ContentModule } from './content/content.module';
@@ -22,7 +24,9 @@ import { UsersModule } from './users/users.module';
         return raw;
       },
     }),
+    LoggingModule,
     EventEmitterModule.forRoot(),
+    RateLimitingModule,
     DatabaseModule,
     UsersModule,
     AuthModule,

@@ -28,7 +28,6 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(app.get(DataSource)));
-  app.enableShutdownHooks();
   setUpSwagger(app);
 }
 

@@ -2,14 +2,11 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { authConfig, AuthConfig } from '../config/configuration';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
-
-const ONE_MINUTE_MS = 60_000;
 
 @Module({
   imports: [
@@ -21,13 +18,6 @@ const ONE_MINUTE_MS = 60_000;
         secret: config.jwtSecret,
         signOptions: { algorithm: 'HS256', expiresIn: config.jwtExpiresInSeconds },
       }),
-    }),
-    ThrottlerModule.forRootAsync({
-      imports: [ConfigModule.forFeature(authConfig)],
-      inject: [authConfig.KEY],
-      useFactory: (config: AuthConfig) => [
-        { name: 'login', ttl: ONE_MINUTE_MS, limit: config.loginRateLimit },
-      ],
     }),
   ],
   controllers: [AuthController],

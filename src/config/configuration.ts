@@ -9,13 +9,30 @@ export const appConfig = registerAs('app', () => {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
-    corsOrigin: env.CORS_ORIGIN,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 });
 
 export const databaseConfig = registerAs('database', () => {
   const env = validateEnvironment(process.env);
-  return { url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, logging: env.DB_LOGGING };
+  return {
+    url: env.DATABASE_URL,
+    poolSize: env.DB_POOL_SIZE,
+    logging: env.DB_LOGGING,
+    slowQueryMs: env.DB_SLOW_QUERY_MS,
+    acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+  };
+});
+
+export const rateLimitConfig = registerAs('rateLimit', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    loginPerMinute: env.LOGIN_RATE_LIMIT,
+    writesPerMinute: env.WRITE_RATE_LIMIT,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+  };
 });
 
 export const mongoConfig = registerAs('mongo', () => {
@@ -43,7 +60,6 @@ export const authConfig = registerAs('auth', () => {
   return {
     jwtSecret,
     jwtExpiresInSeconds: durationToSeconds(env.JWT_EXPIRES_IN),
-    loginRateLimit: env.LOGIN_RATE_LIMIT,
   };
 });
 
@@ -51,6 +67,7 @@ export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type MongoConfig = ConfigType<typeof mongoConfig>;
+export type RateLimitConfig = ConfigType<typeof rateLimitConfig>;
 
 const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 

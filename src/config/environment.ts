@@ -6,7 +6,6 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -21,6 +20,11 @@ const toBoolean = ({ value }: { value: unknown }) => {
   return value;
 };
 
+// Absent and empty variables never reach the transforms: validateEnvironment drops them first,
+// so the class's initialisers are the defaults.
+const ToInteger = () =>
+  Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
+
 /**
  * Every variable the app reads, validated once at startup. A bad value stops the process with a
  * message naming the variable instead of failing later on first use.
@@ -29,7 +33,7 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -41,7 +45,7 @@ export class EnvironmentVariables {
   })
   DATABASE_URL = DEFAULT_DATABASE_URL;
 
-  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -50,6 +54,26 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsIn([true, false], { message: 'DB_LOGGING must be true or false' })
   DB_LOGGING = false;
+
+  /** Queries slower than this are logged as warnings. */
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  DB_SLOW_QUERY_MS = 500;
+
+  /** How long a request waits for a pooled connection before it fails with 503. */
+  @ToInteger()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DB_ACQUIRE_TIMEOUT_MS = 5000;
+
+  /** Longest a single statement may run on PostgreSQL and MariaDB before the server cancels it. */
+  @ToInteger()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 15_000;
 
   @IsOptional()
   @IsString()
@@ -65,13 +89,13 @@ export class EnvironmentVariables {
   @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// URI' })
   MONGODB_URI?: string;
 
-  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(200)
   MONGODB_POOL_SIZE = 10;
 
-  @Transform(({ value }) => (value === undefined || value === '' ? 5000 : Number(value)))
+  @ToInteger()
   @IsInt()
   @Min(100)
   @Max(120_000)
@@ -80,15 +104,32 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @ToInteger()
   @IsInt()
   @Min(1, { message: 'LOGIN_RATE_LIMIT must be at least 1 (it cannot be disabled)' })
   LOGIN_RATE_LIMIT = 10;
 
+  /** Write requests (POST, PUT, PATCH, DELETE) a minute per client address, at least 1. */
+  @ToInteger()
+  @IsInt()
+  @Min(1, { message: 'WRITE_RATE_LIMIT must be at least 1 (it cannot be disabled)' })
+  WRITE_RATE_LIMIT = 300;
+
+  /** Shared storage for rate limits across app instances; in-memory limits when unset. */
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  CORS_ORIGIN?: string;
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of the rate-limit keys in Redis, so several deployments can share one server. */
+  @Matches(/^[\w:.-]{1,100}$/, { message: 'RATE_LIMIT_KEY_PREFIX must be 1..100 of [A-Za-z0-9_:.-]' })
+  RATE_LIMIT_KEY_PREFIX = 'blog-api:rate-limit:';
+
+  /** On SIGTERM, how long in-flight requests may take before the process exits anyway. */
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
 }
 
 export class InvalidEnvironmentError extends Error {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { mysql2WithPoolLimits } from './mysql-pool-limits';
 import { usePostgresUtcTimestamps } from './postgres-utc';
 import { ENTITIES } from './entities';
 import { SqlLogger } from './sql-logger';
@@ -11,9 +12,15 @@ export interface DatabaseSettings {
   url: string;
   poolSize?: number;
   logging?: boolean;
+  slowQueryMs?: number;
+  /** How long a query waits for a pooled connection before failing (then 503). */
+  acquireTimeoutMs?: number;
+  /** Server-side limit for one statement (PostgreSQL and MariaDB/MySQL). */
+  statementTimeoutMs?: number;
 }
 
-const SLOW_QUERY_MS = 1000;
+const DEFAULTS = { slowQueryMs: 500, acquireTimeoutMs: 5000, statementTimeoutMs: 15_000 };
+
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
 export function dialectOf(url: string): Dialect {
@@ -28,7 +35,13 @@ export function dialectOf(url: string): Dialect {
  * ormconfig.ts (the migration CLI), so both always see the same entities and migrations.
  * `synchronize` is deliberately absent: the schema changes only through migrations.
  */
-export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptions {
+  const settings = {
+    ...input,
+    slowQueryMs: input.slowQueryMs ?? DEFAULTS.slowQueryMs,
+    acquireTimeoutMs: input.acquireTimeoutMs ?? DEFAULTS.acquireTimeoutMs,
+    statementTimeoutMs: input.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+  };
   const common = {
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],
@@ -36,7 +49,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
     synchronize: false,
     logger: new SqlLogger(settings.logging ?? false),
     logging: true,
-    maxQueryExecutionTime: SLOW_QUERY_MS,
+    maxQueryExecutionTime: settings.slowQueryMs,
   };
 
   switch (dialectOf(settings.url)) {
@@ -51,7 +64,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
         prepareDatabase: (db: { pragma(sql: string): unknown }) => {
           db.pragma('foreign_keys = ON');
           db.pragma('journal_mode = WAL');
-          db.pragma('busy_timeout = 5000');
+          db.pragma(`busy_timeout = ${settings.acquireTimeoutMs}`);
         },
       };
     }
@@ -62,7 +75,11 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
         type: 'postgres',
         url: settings.url,
         poolSize: settings.poolSize,
-        extra: { options: '-c timezone=UTC' },
+        extra: {
+          options: `-c timezone=UTC -c statement_timeout=${settings.statementTimeoutMs}`,
+          // node-postgres applies this to waiting for a free pooled client as well as connecting.
+          connectionTimeoutMillis: settings.acquireTimeoutMs,
+        },
       };
     case 'mysql':
       return {
@@ -73,6 +90,8 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
         poolSize: settings.poolSize,
         timezone: 'Z',
         charset: 'utf8mb4_unicode_ci',
+        driver: mysql2WithPoolLimits(settings),
+        connectTimeout: settings.acquireTimeoutMs,
       };
   }
 }

@@ -23,6 +23,7 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
   '57P01': 'unavailable',
   '57P03': 'unavailable',
   '53300': 'unavailable',
+  '57014': 'unavailable', // statement_timeout cancelled the query
   // MariaDB / MySQL
   ER_DUP_ENTRY: 'unique',
   ER_NO_REFERENCED_ROW_2: 'foreign-key',
@@ -31,6 +32,9 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
   ER_DATA_TOO_LONG: 'too-long',
   ER_TRUNCATED_WRONG_VALUE: 'invalid-value',
   ER_CON_COUNT_ERROR: 'unavailable',
+  ER_STATEMENT_TIMEOUT: 'unavailable', // MariaDB max_statement_time
+  ER_QUERY_TIMEOUT: 'unavailable', // MySQL max_execution_time
+  POOL_ACQUIRE_TIMEOUT: 'unavailable', // see mysql-pool-limits.ts
   // SQLite (better-sqlite3 extended codes)
   SQLITE_CONSTRAINT_UNIQUE: 'unique',
   SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
@@ -54,6 +58,7 @@ const UNAVAILABLE_MESSAGES = [
   /Cannot use a pool after calling end/i, // pg
   /Pool is closed/i, // mysql2
   /Connection terminated/i, // pg, server went away mid-query
+  /timeout exceeded when trying to connect/i, // pg pool: no free client within the acquire timeout
   /Driver not Connected/i, // TypeORM postgres after destroy()
   /Connection is not established/i, // TypeORM mysql after destroy()
 ];

@@ -1,15 +1,18 @@
-import { Controller, Get, Optional } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import {
   HealthCheck,
   HealthCheckService,
   HealthIndicatorFunction,
+  HealthIndicatorService,
   MongooseHealthIndicator,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Connection } from 'mongoose';
 import { Public } from '../auth/auth.decorators';
+import { SharedThrottlerStorage } from '../common/rate-limiting';
 
 @ApiTags('health')
 @Controller('health')
@@ -20,6 +23,8 @@ export class HealthController {
     private readonly mongoose: MongooseHealthIndicator,
     // Exists only when the content module is mounted (MONGODB_URI set).
     @Optional() @InjectConnection() private readonly mongoConnection?: Connection,
+    private readonly indicators?: HealthIndicatorService,
+    @Inject(ThrottlerStorage) private readonly rateLimitStorage?: unknown,
   ) {}
 
   @Public()
@@ -29,7 +34,8 @@ export class HealthController {
     summary: 'Health of every configured store',
     description:
       '200 when every store answers; 503 naming the one that does not. The stores are the ' +
-      'relational `database`, and `mongodb` when the content module is on.',
+      'relational `database`, `mongodb` when the content module is on, and `redis` when rate ' +
+      'limits are shared through Redis (REDIS_URL).',
   })
   check() {
     const checks: HealthIndicatorFunction[] = [
@@ -38,6 +44,14 @@ export class HealthController {
     if (this.mongoConnection) {
       const connection = this.mongoConnection;
       checks.push(() => this.mongoose.pingCheck('mongodb', { connection, timeout: 3000 }));
+    }
+    const storage = this.rateLimitStorage;
+    if (storage instanceof SharedThrottlerStorage && this.indicators) {
+      const indicators = this.indicators;
+      checks.push(async () => {
+        const redis = indicators.check('redis');
+        return (await storage.ping().catch(() => false)) ? redis.up() : redis.down('unreachable');
+      });
     }
     return this.health.check(checks);
   }
