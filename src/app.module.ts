@@ -9,6 +9,8 @@ import { validateEnvironment } from './config/environment';
 import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { PostsModule } from './posts/posts.module';
+import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -31,6 +33,8 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     AuthModule,
     HealthModule,
+    PostsModule,
+    TagsModule,
     ContentModule.registerIfConfigured(),
   ],
 })

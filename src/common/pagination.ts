@@ -1,20 +1,13 @@
 import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
+const MAX_CURSOR_LENGTH = 1024;
 
-export class PaginationQueryDto {
-  /**
-   * Number of items to skip.
-   * @example 0
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  skip: number = 0;
-
+/** The page size every list takes. */
+export class PageSizeQueryDto {
   /**
    * Page size, 1..100. Out of range is 400, never clamped.
    * @example 20
@@ -24,6 +17,58 @@ export class PaginationQueryDto {
   @Min(1)
   @Max(MAX_PAGE_SIZE)
   limit: number = 20;
+}
+
+export class PaginationQueryDto extends PageSizeQueryDto {
+  /**
+   * Number of items to skip.
+   * @example 0
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  skip: number = 0;
+}
+
+/** Fails when the named sibling property is present too. */
+function NotTogetherWith(sibling: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notTogetherWith',
+    constraints: [sibling],
+    validator: {
+      validate: (_value, args) => (args?.object as Record<string, unknown>)[sibling] === undefined,
+      defaultMessage: (args) => `${args?.property} and ${sibling} cannot be given together`,
+    },
+  });
+}
+
+/**
+ * Offset or keyset pagination: `skip` as everywhere, or `cursor`, the `nextCursor` of the previous
+ * page, whose cost does not grow with the depth. `skip` has no default here so that giving both
+ * can be told apart from giving only a cursor.
+ */
+export class CursorPaginationQueryDto extends PageSizeQueryDto {
+  /**
+   * Number of items to skip (default 0). Not together with `cursor`.
+   * @example 0
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  skip?: number;
+
+  /**
+   * The `nextCursor` of the previous page, passed back as it is: the page continues right after
+   * that page's last item, at the cost of a first page whatever the depth. Not together with
+   * `skip`. A cursor that was altered, or issued for another `sort`, is 400.
+   * @example "WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA"
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CURSOR_LENGTH)
+  @NotTogetherWith('skip')
+  cursor?: string;
 }
 
 export class PageDto<T> {
@@ -45,18 +90,70 @@ export function toPage<T>(items: T[], total: number, query: PaginationQueryDto):
 
 /** Documents a `PageDto` whose `items` are of the given DTO. */
 export function ApiPageResponse(item: ClassType<unknown>, description?: string) {
+  return ApiEnvelopeResponse(PageDto, item, description);
+}
+
+function ApiEnvelopeResponse(
+  envelope: ClassType<unknown>,
+  item: ClassType<unknown>,
+  description?: string,
+) {
   return applyDecorators(
-    ApiExtraModels(PageDto, item),
+    ApiExtraModels(envelope, item),
     ApiOkResponse({
       description,
       schema: {
         allOf: [
-          { $ref: getSchemaPath(PageDto) },
+          { $ref: getSchemaPath(envelope) },
           { properties: { items: { type: 'array', items: { $ref: getSchemaPath(item) } } } },
         ],
       },
     }),
   );
+}
+
+/** A page of a list that also offers keyset pagination (`cursor`). */
+export class CursorPageDto<T> {
+  @ApiProperty({ type: 'array', items: { type: 'object' } })
+  items: T[];
+
+  @ApiProperty({ example: 123, description: 'Items matching the filters, over all pages' })
+  total: number;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 0,
+    description: 'Items skipped; null when the page was addressed by `cursor`',
+  })
+  skip: number | null;
+
+  @ApiProperty({ example: 20 })
+  limit: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example:
+      'WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA',
+    description: 'Pass as `cursor` to get the next page; null on the last page',
+  })
+  nextCursor: string | null;
+}
+
+export function toCursorPage<T>(
+  items: T[],
+  total: number,
+  query: CursorPaginationQueryDto,
+  nextCursor: string | null,
+): CursorPageDto<T> {
+  const skip = query.cursor === undefined ? (query.skip ?? 0) : null;
+  return { items, total, skip, limit: query.limit, nextCursor };
+}
+
+/** Documents a `CursorPageDto` whose `items` are of the given DTO. */
+export function ApiCursorPageResponse(item: ClassType<unknown>, description?: string) {
+  return ApiEnvelopeResponse(CursorPageDto, item, description);
 }
 
 // Swagger cannot infer the element type of a generic; the page schema's items are refined per route.

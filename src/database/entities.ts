@@ -1,5 +1,5 @@
 import { Comment } from '../posts/comment.entity';
-import { PostTag } from '../posts/post-tag.entity';
+import { PostTag } from '../tags/post-tag.entity';
 import { Post } from '../posts/post.entity';
 import { Tag } from '../tags/tag.entity';
 import { Profile } from '../users/profile.entity';

@@ -1,11 +1,11 @@
 import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Tag } from '../tags/tag.entity';
-import { Post } from './post.entity';
+import { Post } from '../posts/post.entity';
+import { Tag } from './tag.entity';
 
 /**
  * The many-to-many link between posts and tags, as an entity of its own rather than a TypeORM
  * `@JoinTable`: that way its keys and index carry our names and links are written in one
- * multi-row INSERT. The primary key (postId, tagId) serves "tags of these posts"; the tag-side
+ * multi-row INSERT. Tagging belongs to the tags module; posts ask TagsService for it. The primary key (postId, tagId) serves "tags of these posts"; the tag-side
  * index serves "posts with this tag" and tag post counts. Both foreign keys cascade: deleting a
  * post or a tag removes its links, never the other side.
  */

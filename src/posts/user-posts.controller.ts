@@ -1,0 +1,54 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Public } from '../auth/auth.decorators';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiCursorPageResponse, CursorPageDto } from '../common/pagination';
+import { UuidParam } from '../common/uuid-param.decorator';
+import { ListUserPostsQueryDto } from './dto/list-posts-query.dto';
+import { PostDto } from './dto/post.dto';
+import { TopAuthorDto, TopAuthorsQueryDto } from './dto/top-authors.dto';
+import { PostsService } from './posts.service';
+
+/**
+ * The routes of section 2 that are about posts. They live with the posts, which own the data,
+ * rather than in UsersController: the users module would otherwise import the posts module,
+ * which already imports it. No route here can be taken for `GET /users/:id`: that one matches a
+ * single path segment, these two or three.
+ */
+@ApiTags('users')
+@Controller('users')
+export class UserPostsController {
+  constructor(private readonly posts: PostsService) {}
+
+  @Public()
+  @Get('stats/top-authors')
+  @ApiOperation({
+    summary: 'Authors with the most published posts',
+    description: 'Most posts first (ties: latest `lastPostAt`), from one grouped query.',
+  })
+  @ApiOkResponse({ type: [TopAuthorDto] })
+  @ApiErrors(400, 401)
+  topAuthors(@Query() query: TopAuthorsQueryDto): Promise<TopAuthorDto[]> {
+    return this.posts.topAuthors(query.limit);
+  }
+
+  @Public()
+  @Get(':id/posts')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "A user's posts",
+    description:
+      'Published posts, plus drafts for the user themself and admins; the filters and ' +
+      'pagination of `GET /posts`. An unknown user is 404.',
+  })
+  @ApiCursorPageResponse(PostDto)
+  @ApiErrors(400, 401, 404)
+  list(
+    @UuidParam() id: string,
+    @Query() query: ListUserPostsQueryDto,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<CursorPageDto<PostDto>> {
+    return this.posts.listByAuthor(id, query, viewer);
+  }
+}

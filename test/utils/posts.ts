@@ -1,0 +1,95 @@
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { RegisteredUser, uniqueName } from './fixtures';
+
+export interface PostBody {
+  id: string;
+  title: string;
+  slug: string;
+  content: string;
+  published: boolean;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  author: { id: string; username: string };
+  tags: { id: string; name: string }[];
+  commentCount: number;
+}
+
+export interface PostPage {
+  items: PostBody[];
+  total: number;
+  skip: number | null;
+  limit: number;
+  nextCursor: string | null;
+}
+
+/** Creates a post through the API (a fresh title unless given) and answers its body. */
+export async function createPost(
+  api: TestAgent,
+  author: RegisteredUser,
+  body: Record<string, unknown> = {},
+): Promise<PostBody> {
+  const res = await api
+    .post('/posts')
+    .set(author.auth)
+    .send({ title: uniqueName('Post'), ...body })
+    .expect(201);
+  return res.body as PostBody;
+}
+
+/** Follows `nextCursor` from the first page of `path` to the last, answering every page. */
+export async function walkWithCursor(
+  api: TestAgent,
+  path: string,
+  auth: Record<string, string> = {},
+): Promise<PostPage[]> {
+  const pages: PostPage[] = [];
+  let url = path;
+  for (;;) {
+    const res = await api.get(url).set(auth).expect(200);
+    const page = res.body as PostPage;
+    pages.push(page);
+    if (page.nextCursor === null) return pages;
+    const separator = path.includes('?') ? '&' : '?';
+    url = `${path}${separator}cursor=${encodeURIComponent(page.nextCursor)}`;
+  }
+}
+
+/** The SQL statements the database receives while `work` runs (through the TypeORM logger). */
+export async function statementsDuring(
+  dataSource: DataSource,
+  work: () => Promise<unknown>,
+): Promise<string[]> {
+  const statements: string[] = [];
+  const spy = jest.spyOn(dataSource.logger, 'logQuery').mockImplementation((query: string) => {
+    statements.push(query);
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return statements;
+}
+
+/** Counts rows of a table matching a column value, straight from the database. */
+export async function countRows(
+  dataSource: DataSource,
+  table: string,
+  column: string,
+  value: string,
+): Promise<number> {
+  const escape = (name: string) => dataSource.driver.escape(name);
+  const [sql, parameters] = dataSource.driver.escapeQueryWithParameters(
+    `SELECT COUNT(*) AS n FROM ${escape(table)} WHERE ${escape(column)} = :value`,
+    { value },
+  );
+  const rows: { n: unknown }[] = await dataSource.query(sql, parameters);
+  return Number(rows[0].n);
+}
+
+/** A fresh tag name (uniqueName uses `_`, which tag names do not allow). */
+export function uniqueTag(prefix = 'tag'): string {
+  return uniqueName(prefix).toLowerCase().replace(/_/g, '-');
+}
