@@ -45,7 +45,7 @@ export class Content {
   @Prop({ default: '', maxlength: MAX_CONTENT_BODY_LENGTH })
   body: string;
 
-  @Prop({ required: true, enum: CONTENT_STATUSES, default: 'draft' })
+  @Prop({ type: String, required: true, enum: CONTENT_STATUSES, default: 'draft' })
   status: ContentStatus;
 
   /** A relational user id (the users table is the source of truth; no reference is enforced). */

@@ -16,16 +16,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Lets the app reach the database another way than the tests do (e.g. through a proxy). */
+  appDatabaseUrl?: (databaseUrl: string) => string;
+}
+
 /**
  * Builds the real app exactly as main.ts does (same AppModule, same configureApp) on a fresh,
  * fully migrated database of the dialect under test. `env` overrides variables for this app.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
   await migrateToLatest(database.url);
 
   const previous = { ...process.env };
-  Object.assign(process.env, { DATABASE_URL: database.url, DB_POOL_SIZE: '5', ...env });
+  const appDatabaseUrl = options.appDatabaseUrl?.(database.url) ?? database.url;
+  Object.assign(process.env, { DATABASE_URL: appDatabaseUrl, DB_POOL_SIZE: '5', ...env });
   let app: NestExpressApplication;
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
