@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Connection, Model, Types } from 'mongoose';
 import { Content, MAX_COMMENTS_PER_CONTENT } from '../src/content/content.schema';
 import { UsersService } from '../src/users/users.service';
+import { FREE_FORM_METADATA } from './utils/content-samples';
 import { registerAdmin, registerAndLogin, RegisteredUser } from './utils/fixtures';
 import { createTestApp, TestApp } from './utils/test-app';
 import { describeWithMongo, freshTestMongoUri } from './utils/test-mongo';
@@ -57,6 +58,10 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
     return (await t.api.post('/content').set(user.auth).send(body).expect(201)).body;
   }
 
+  function comment(user: RegisteredUser, contentId: string, body: unknown) {
+    return t.api.post(`/content/${contentId}/comments`).set(user.auth).send({ body });
+  }
+
   function ids(page: { items: ContentBody[] }): string[] {
     return page.items.map((item) => item.id);
   }
@@ -108,15 +113,7 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
     });
 
     it('stores free-form metadata as given and gives it back unchanged', async () => {
-      const metadata = {
-        readingTime: 7,
-        ratio: 0.25,
-        draft: false,
-        nothing: null,
-        seo: { keywords: ['mongodb', 'schema'], canonical: 'https://example.com/a' },
-        blocks: [{ kind: 'quote', text: '$100 is a value, not an operator' }, [1, [2, [3]]]],
-        'clé unicode 🎉': 'ok',
-      };
+      const metadata = FREE_FORM_METADATA;
       const created = await create(alice, { title: 'Metadata', status: 'published', metadata });
       expect(created.metadata).toEqual(metadata);
       const read = await t.api.get(`/content/${created.id}`).expect(200);
@@ -551,11 +548,7 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
         tags: ['old'],
         metadata: { old: true },
       });
-      await t.api
-        .post(`/content/${created.id}/comments`)
-        .set(bob.auth)
-        .send({ body: 'first!' })
-        .expect(201);
+      await comment(bob, created.id, 'first!').expect(201);
       await sleep(10);
       const res = await t.api
         .put(`/content/${created.id}`)
@@ -646,22 +639,14 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
   describe('POST /content/:id/comments', () => {
     it('appends a comment with $push and answers 201 with it; updatedAt is unchanged', async () => {
       const created = await create(alice, { title: 'Discuss', status: 'published' });
-      const first = await t.api
-        .post(`/content/${created.id}/comments`)
-        .set(bob.auth)
-        .send({ body: 'First' })
-        .expect(201);
+      const first = await comment(bob, created.id, 'First').expect(201);
       expect(first.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
         authorId: bob.id,
         body: 'First',
         createdAt: expect.stringMatching(ISO_DATE),
       });
-      const second = await t.api
-        .post(`/content/${created.id}/comments`)
-        .set(alice.auth)
-        .send({ body: 'Second' })
-        .expect(201);
+      const second = await comment(alice, created.id, 'Second').expect(201);
       const read = (await t.api.get(`/content/${created.id}`).expect(200)).body;
       expect(read.comments).toEqual([first.body, second.body]);
       expect(read.updatedAt).toBe(created.updatedAt);
@@ -669,21 +654,9 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
 
     it('lets the author comment on their own draft; others get 404, as for a missing id', async () => {
       const draft = await create(alice, { title: 'Draft' });
-      await t.api
-        .post(`/content/${draft.id}/comments`)
-        .set(alice.auth)
-        .send({ body: 'note' })
-        .expect(201);
-      await t.api
-        .post(`/content/${draft.id}/comments`)
-        .set(bob.auth)
-        .send({ body: 'hi' })
-        .expect(404);
-      await t.api
-        .post(`/content/${MISSING_ID}/comments`)
-        .set(bob.auth)
-        .send({ body: 'hi' })
-        .expect(404);
+      await comment(alice, draft.id, 'note').expect(201);
+      await comment(bob, draft.id, 'hi').expect(404);
+      await comment(bob, MISSING_ID, 'hi').expect(404);
     });
 
     it(`answers 409 once a document holds ${MAX_COMMENTS_PER_CONTENT} comments`, async () => {
@@ -695,11 +668,7 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
         createdAt: new Date(),
       }));
       await contents.updateOne({ _id: created.id }, { $push: { comments: { $each: filler } } });
-      const res = await t.api
-        .post(`/content/${created.id}/comments`)
-        .set(bob.auth)
-        .send({ body: 'one too many' })
-        .expect(409);
+      const res = await comment(bob, created.id, 'one too many').expect(409);
       expect(res.body.message).toBe(
         `a content document takes at most ${MAX_COMMENTS_PER_CONTENT} comments`,
       );
@@ -710,16 +679,8 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
     it('needs a token and a body of 1..5000 characters', async () => {
       const created = await create(alice, { title: 'x', status: 'published' });
       await t.api.post(`/content/${created.id}/comments`).send({ body: 'x' }).expect(401);
-      await t.api
-        .post(`/content/${created.id}/comments`)
-        .set(bob.auth)
-        .send({ body: '' })
-        .expect(400);
-      await t.api
-        .post(`/content/${created.id}/comments`)
-        .set(bob.auth)
-        .send({ body: 'x'.repeat(5001) })
-        .expect(400);
+      await comment(bob, created.id, '').expect(400);
+      await comment(bob, created.id, 'x'.repeat(5001)).expect(400);
     });
   });
 
@@ -729,16 +690,8 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
       const first = await create(carol, { title: 'Carol 1', status: 'published' });
       const second = await create(carol, { title: 'Carol 2' });
       const alices = await create(alice, { title: 'Alice keeps this', status: 'published' });
-      await t.api
-        .post(`/content/${alices.id}/comments`)
-        .set(carol.auth)
-        .send({ body: 'from carol' })
-        .expect(201);
-      await t.api
-        .post(`/content/${alices.id}/comments`)
-        .set(bob.auth)
-        .send({ body: 'from bob' })
-        .expect(201);
+      await comment(carol, alices.id, 'from carol').expect(201);
+      await comment(bob, alices.id, 'from bob').expect(201);
 
       await t.api.delete(`/users/${carol.id}`).set(carol.auth).expect(204);
 

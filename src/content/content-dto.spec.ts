@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, Type, ValidationPipe } from '@nestjs/common';
+import { FREE_FORM_METADATA } from '../../test/utils/content-samples';
 import { errorBody } from '../common/all-exceptions.filter';
 import { flattenValidationErrors } from '../common/validation-errors';
 import { ContentStatsQueryDto } from './dto/content-stats-query.dto';
@@ -46,16 +47,7 @@ describe('CreateContentDto', () => {
   });
 
   it('passes free-form metadata through unchanged: nesting, arrays, null, numbers, unicode', async () => {
-    const metadata = {
-      readingTime: 7,
-      ratio: 0.25,
-      draft: false,
-      nothing: null,
-      seo: { keywords: ['mongodb', 'schema'], canonical: 'https://example.com/a' },
-      blocks: [{ kind: 'quote', text: '$100 is a value' }, [1, [2, [3]]]],
-      'clé unicode 🎉': 'ok',
-      when: '2026-11-21T10:00:00.000Z',
-    };
+    const metadata = FREE_FORM_METADATA;
     const { value } = await validate(CreateContentDto, { title: 't', metadata });
     expect(value?.metadata).toEqual(metadata);
     expect(JSON.stringify(value?.metadata)).toBe(JSON.stringify(metadata));
