@@ -28,7 +28,10 @@ async function bootstrap(): Promise<void> {
     logger.log(`${signal} received: draining in-flight requests`, 'Shutdown');
     const server = app.getHttpServer() as Server;
     const deadline = setTimeout(() => {
-      logger.warn(`requests still running after ${env.SHUTDOWN_TIMEOUT_MS} ms: closing them`, 'Shutdown');
+      logger.warn(
+        `requests still running after ${env.SHUTDOWN_TIMEOUT_MS} ms: closing them`,
+        'Shutdown',
+      );
       server.closeAllConnections();
     }, env.SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
@@ -41,7 +44,8 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void shutDown(s));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, (s) => void shutDown(s));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -81,7 +81,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       case 'invalid-value':
         return errorBody(HttpStatus.BAD_REQUEST, 'a value has an invalid format');
       case 'unavailable':
-        this.logger.error(`database unavailable: ${describe(exception)}`);
+        this.logger.warn(`database unavailable: ${describe(exception)}`);
         return errorBody(
           HttpStatus.SERVICE_UNAVAILABLE,
           'the database is unavailable, retry later',

@@ -36,7 +36,12 @@ const routeOf = (req: IncomingMessage) => (req as RoutedRequest).route?.path;
             ...value,
             route: routeOf(req),
           }),
-          customErrorObject: (req: IncomingMessage, _res: ServerResponse, _e: Error, value: object) => ({
+          customErrorObject: (
+            req: IncomingMessage,
+            _res: ServerResponse,
+            _e: Error,
+            value: object,
+          ) => ({
             ...value,
             route: routeOf(req),
           }),

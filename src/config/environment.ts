@@ -23,7 +23,9 @@ const toBoolean = ({ value }: { value: unknown }) => {
 // Absent and empty variables never reach the transforms: validateEnvironment drops them first,
 // so the class's initialisers are the defaults.
 const ToInteger = () =>
-  Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
+  Transform(({ value }) =>
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
+  );
 
 /**
  * Every variable the app reads, validated once at startup. A bad value stops the process with a
@@ -121,7 +123,9 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 
   /** Prefix of the rate-limit keys in Redis, so several deployments can share one server. */
-  @Matches(/^[\w:.-]{1,100}$/, { message: 'RATE_LIMIT_KEY_PREFIX must be 1..100 of [A-Za-z0-9_:.-]' })
+  @Matches(/^[\w:.-]{1,100}$/, {
+    message: 'RATE_LIMIT_KEY_PREFIX must be 1..100 of [A-Za-z0-9_:.-]',
+  })
   RATE_LIMIT_KEY_PREFIX = 'blog-api:rate-limit:';
 
   /** On SIGTERM, how long in-flight requests may take before the process exits anyway. */

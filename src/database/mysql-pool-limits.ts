@@ -22,12 +22,15 @@ export function mysql2WithPoolLimits(limits: PoolLimits): typeof mysql2 {
       pool.on('connection', (connection) => {
         // MariaDB spells it max_statement_time (seconds), MySQL max_execution_time (ms, SELECT only).
         connection.query(`SET SESSION max_statement_time = ${statementTimeoutSeconds}`, (error) => {
-          if (error) connection.query(`SET SESSION max_execution_time = ${limits.statementTimeoutMs}`);
+          if (error)
+            connection.query(`SET SESSION max_execution_time = ${limits.statementTimeoutMs}`);
         });
       });
 
       const getConnection = pool.getConnection.bind(pool) as (callback: Callback) => void;
-      (pool as unknown as { getConnection(callback: Callback): void }).getConnection = (callback) => {
+      (pool as unknown as { getConnection(callback: Callback): void }).getConnection = (
+        callback,
+      ) => {
         let settled = false;
         const timer = setTimeout(() => {
           settled = true;
