@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { Connection } from 'mongoose';
 import { MongoConfig } from '../config/configuration';
+import { InvalidEnvironmentError } from '../config/environment';
 import {
   MongoConnectionKeeper,
   mongooseModuleOptions,
@@ -26,8 +27,13 @@ describe('mongooseModuleOptions', () => {
     });
   });
 
-  it('stops the boot on a URI the driver cannot parse', () => {
-    expect(() => mongooseModuleOptions({ ...config, uri: 'mongodb://' })).toThrow();
+  it('stops the boot on a URI the driver cannot parse, naming the variable but not its value', () => {
+    const uri = 'mongodb://user:s3cret:x@/blog';
+    expect(() => mongooseModuleOptions({ ...config, uri })).toThrow(InvalidEnvironmentError);
+    expect(() => mongooseModuleOptions({ ...config, uri })).toThrow(
+      /^Invalid configuration:\n {2}- MONGODB_URI is not a usable MongoDB URI: /,
+    );
+    expect(() => mongooseModuleOptions({ ...config, uri })).not.toThrow(/s3cret/);
     expect(() => mongooseModuleOptions({ ...config, uri: undefined })).toThrow(/MONGODB_URI/);
   });
 

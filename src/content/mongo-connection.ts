@@ -8,6 +8,7 @@ import {
 import { InjectConnection, MongooseModuleFactoryOptions } from '@nestjs/mongoose';
 import mongoose, { ConnectOptions, Connection } from 'mongoose';
 import { MongoConfig, mongoConfig } from '../config/configuration';
+import { InvalidEnvironmentError } from '../config/environment';
 
 export const RECONNECT_DELAY_MS = 5000;
 
@@ -36,8 +37,7 @@ function connectOptions(config: MongoConfig): ConnectOptions & { bufferTimeoutMS
 export function mongooseModuleOptions(config: MongoConfig): MongooseModuleFactoryOptions {
   const uri = config.uri;
   if (!uri) throw new Error('MONGODB_URI is required by the content module');
-  // Parses the URI and options without connecting: throws MongoParseError on a bad value.
-  new mongoose.mongo.MongoClient(uri, driverOptions(config));
+  assertParsable(uri, config);
   return {
     uri,
     ...connectOptions(config),
@@ -46,6 +46,19 @@ export function mongooseModuleOptions(config: MongoConfig): MongooseModuleFactor
     // it), so its failure is not an unhandled rejection.
     connectionFactory: (connection: Connection) => connection.on('error', () => undefined),
   };
+}
+
+/** Parses the URI and options without connecting; the message names the variable, not its value. */
+function assertParsable(uri: string, config: MongoConfig): void {
+  try {
+    new mongoose.mongo.MongoClient(uri, driverOptions(config));
+  } catch (error) {
+    // The driver quotes the whole URI, credentials included.
+    const reason = (error instanceof Error ? error.message : String(error))
+      .split(uri)
+      .join('<MONGODB_URI>');
+    throw new InvalidEnvironmentError([`MONGODB_URI is not a usable MongoDB URI: ${reason}`]);
+  }
 }
 
 /**
