@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { Server } from 'node:http';
+import { Server, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { InvalidEnvironmentError, validateEnvironment } from './config/environment';
@@ -15,18 +15,27 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  let draining = false;
+  app.use((_req: unknown, res: ServerResponse, next: () => void) => {
+    if (draining) res.setHeader('Connection', 'close');
+    next();
+  });
   configureApp(app);
   await app.listen(env.PORT);
   logger.log(`listening on ${await app.getUrl()} (Swagger UI at /docs)`, 'Bootstrap');
 
   /**
-   * Graceful shutdown: stop accepting connections, let in-flight requests finish (at most
-   * SHUTDOWN_TIMEOUT_MS, then their sockets are cut), close the database pool and the MongoDB
-   * connection through the modules' shutdown hooks, and exit 0.
+   * Graceful shutdown: stop accepting connections at once, answer in-flight requests (with
+   * `Connection: close`, so clients do not send more on them) for at most SHUTDOWN_TIMEOUT_MS,
+   * then close the database pool and the MongoDB connection through the modules' shutdown hooks,
+   * and exit 0.
    */
   const shutDown = async (signal: string) => {
     logger.log(`${signal} received: draining in-flight requests`, 'Shutdown');
+    draining = true;
     const server = app.getHttpServer() as Server;
+    const stoppedListening = new Promise((resolve) => server.close(resolve));
+    const idleSweeper = setInterval(() => server.closeIdleConnections(), 100);
     const deadline = setTimeout(() => {
       logger.warn(
         `requests still running after ${env.SHUTDOWN_TIMEOUT_MS} ms: closing them`,
@@ -34,8 +43,10 @@ async function bootstrap(): Promise<void> {
       );
       server.closeAllConnections();
     }, env.SHUTDOWN_TIMEOUT_MS);
-    deadline.unref();
     try {
+      await stoppedListening;
+      clearInterval(idleSweeper);
+      clearTimeout(deadline);
       await app.close();
       logger.log('closed cleanly', 'Shutdown');
       process.exit(0);
