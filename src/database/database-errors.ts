@@ -20,6 +20,7 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
   '22P02': 'invalid-value',
   '22007': 'invalid-value',
   '22008': 'invalid-value',
+  '22021': 'invalid-value', // a NUL byte or other character text columns cannot hold
   '57P01': 'unavailable',
   '57P03': 'unavailable',
   '53300': 'unavailable',
