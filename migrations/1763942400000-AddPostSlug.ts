@@ -24,6 +24,7 @@ export class AddPostSlug1763942400000 implements MigrationInterface {
       new TableColumn(varcharColumn('slug', SLUG_LENGTH, { isNullable: true })),
     );
     await backfillSlugs(queryRunner);
+    await assertNoCascadingRebuild(queryRunner);
     await queryRunner.changeColumn(
       'posts',
       'slug',
@@ -37,7 +38,35 @@ export class AddPostSlug1763942400000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropIndex('posts', 'UQ_posts_slug');
-    await queryRunner.dropColumn('posts', 'slug');
+    if (isSqlite(queryRunner)) {
+      // TypeORM drops a SQLite column by rebuilding the table, and its revert runs with foreign
+      // keys still enforced (the pragma that turns them off is a no-op inside the transaction it
+      // has already opened): dropping the old posts table would cascade-delete every comment and
+      // tag link. SQLite >= 3.35 drops the column in place, with no rebuild.
+      await queryRunner.query(`ALTER TABLE "posts" DROP COLUMN "slug"`);
+    } else {
+      await queryRunner.dropColumn('posts', 'slug');
+    }
+  }
+}
+
+function isSqlite(queryRunner: QueryRunner): boolean {
+  return ['sqlite', 'better-sqlite3'].includes(queryRunner.connection.options.type);
+}
+
+/**
+ * Making a SQLite column NOT NULL rebuilds the table (copy, drop, rename). TypeORM's
+ * `migration:run` turns foreign keys off first, so nothing cascades; refuse to run rather than
+ * delete the rows that reference posts if some other runner left them on.
+ */
+async function assertNoCascadingRebuild(queryRunner: QueryRunner): Promise<void> {
+  if (!isSqlite(queryRunner)) return;
+  const [pragma]: { foreign_keys: number }[] = await queryRunner.query('PRAGMA foreign_keys');
+  if (pragma?.foreign_keys) {
+    throw new Error(
+      'AddPostSlug must run with SQLite foreign keys off (as migration:run does): rebuilding ' +
+        'posts would cascade-delete its comments and tag links',
+    );
   }
 }
 

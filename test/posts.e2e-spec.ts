@@ -14,6 +14,7 @@ import {
   PostPage,
   uniqueTag,
   walkWithCursor,
+  WRITE_HEAVY_SUITE_ENV,
 } from './utils/posts';
 import { createTestApp, TestApp } from './utils/test-app';
 
@@ -27,7 +28,7 @@ describe('Posts (section 3)', () => {
   const promote = (username: string) => t.app.get(UsersService).promoteToAdmin(username);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp(WRITE_HEAVY_SUITE_ENV);
     author = await registerAndLogin(t.api);
     other = await registerAndLogin(t.api);
     admin = await registerAdmin(t.api, promote);

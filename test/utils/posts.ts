@@ -56,14 +56,19 @@ export async function walkWithCursor(
   }
 }
 
+export interface Statement {
+  query: string;
+  parameters?: unknown[];
+}
+
 /** The SQL statements the database receives while `work` runs (through the TypeORM logger). */
 export async function statementsDuring(
   dataSource: DataSource,
   work: () => Promise<unknown>,
-): Promise<string[]> {
-  const statements: string[] = [];
-  const spy = jest.spyOn(dataSource.logger, 'logQuery').mockImplementation((query: string) => {
-    statements.push(query);
+): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const spy = jest.spyOn(dataSource.logger, 'logQuery').mockImplementation((query, parameters) => {
+    statements.push({ query, parameters: parameters as unknown[] | undefined });
   });
   try {
     await work();
@@ -93,3 +98,9 @@ export async function countRows(
 export function uniqueTag(prefix = 'tag'): string {
   return uniqueName(prefix).toLowerCase().replace(/_/g, '-');
 }
+
+/**
+ * The posts, tags and comments suites write far more than a client does in a minute; they raise
+ * the write limit for their own app (it is never off: rate-limits.e2e-spec.ts tests it).
+ */
+export const WRITE_HEAVY_SUITE_ENV = { WRITE_RATE_LIMIT: '100000' };
