@@ -33,16 +33,26 @@ export async function unreachableMongoUri(): Promise<string> {
   return `mongodb://127.0.0.1:${port}/blog_unreachable`;
 }
 
+const SKIP_REASON = 'TEST_MONGODB_URI is not set (a mongodb:// URI of a server tests may use)';
+
+/** One line for the start of an e2e run (global setup): where the content suite runs, or why not. */
+export function mongoTargetLine(): string {
+  return TEST_MONGODB_URI
+    ? `content suite runs against MongoDB: ${TEST_MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@')}`
+    : `content suite against MongoDB (test/content.e2e-spec.ts) is skipped: ${SKIP_REASON}`;
+}
+
 /**
  * `describe` when a test MongoDB is configured, otherwise `describe.skip` with the reason
- * printed and carried in the suite's name, so the report says why it did not run.
+ * printed and carried in the suite's name, so the report says why it did not run. (Jest does not
+ * show the console output of a file whose tests were all skipped when it runs several files,
+ * hence also `mongoTargetLine()` in the global setup.)
  */
 export function describeWithMongo(name: string, suite: () => void): void {
   if (TEST_MONGODB_URI) {
     describe(name, suite);
     return;
   }
-  const reason = 'TEST_MONGODB_URI is not set (a mongodb:// URI of a server tests may use)';
-  console.log(`skipping "${name}": ${reason}`);
-  describe.skip(`${name} [skipped: ${reason}]`, suite);
+  console.log(`skipping "${name}": ${SKIP_REASON}`);
+  describe.skip(`${name} [skipped: ${SKIP_REASON}]`, suite);
 }
