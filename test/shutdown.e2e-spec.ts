@@ -59,6 +59,8 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
         PORT: String(port),
         DATABASE_URL: database.url,
         LOG_LEVEL: 'info',
+        LOG_FILE: '', // to stdout, read below
+        DB_LOGGING: 'false',
         WRITE_RATE_LIMIT: '100000',
         SHUTDOWN_TIMEOUT_MS: '5000',
       },

@@ -1,12 +1,46 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, Params } from 'nestjs-pino';
+import pino from 'pino';
+import { Options } from 'pino-http';
 import { appConfig, AppConfig } from '../config/configuration';
 
 type RoutedRequest = IncomingMessage & { id?: string; route?: { path?: string } };
 
 const routeOf = (req: IncomingMessage) => (req as RoutedRequest).route?.path;
+
+function loggerParams(config: AppConfig): Params {
+  const options: Options = {
+    level: config.logLevel,
+    transport:
+      config.nodeEnv === 'development' && !config.logFile
+        ? { target: 'pino-pretty', options: { singleLine: true, colorize: true } }
+        : undefined,
+    // The request id middleware runs first; its id ties the log line to X-Request-Id.
+    genReqId: (req: IncomingMessage) => (req as RoutedRequest).id ?? '',
+    customAttributeKeys: { responseTime: 'durationMs', reqId: 'requestId' },
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
+      ...value,
+      route: routeOf(req),
+    }),
+    customErrorObject: (req: IncomingMessage, _res: ServerResponse, _e: Error, value: object) => ({
+      ...value,
+      route: routeOf(req),
+    }),
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    quietReqLogger: true,
+  };
+  if (!config.logFile) return { pinoHttp: options };
+  return {
+    pinoHttp: [options, pino.destination({ dest: config.logFile, mkdir: true, sync: false })],
+  };
+}
 
 /**
  * Structured JSON logs through pino: one line per request (method, route pattern, status,
@@ -18,38 +52,7 @@ const routeOf = (req: IncomingMessage) => (req as RoutedRequest).route?.path;
     LoggerModule.forRootAsync({
       imports: [ConfigModule.forFeature(appConfig)],
       inject: [appConfig.KEY],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          transport:
-            config.nodeEnv === 'development'
-              ? { target: 'pino-pretty', options: { singleLine: true, colorize: true } }
-              : undefined,
-          // The request id middleware runs first; its id ties the log line to X-Request-Id.
-          genReqId: (req: IncomingMessage) => (req as RoutedRequest).id ?? '',
-          customAttributeKeys: { responseTime: 'durationMs', reqId: 'requestId' },
-          serializers: {
-            req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-          customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
-            ...value,
-            route: routeOf(req),
-          }),
-          customErrorObject: (
-            req: IncomingMessage,
-            _res: ServerResponse,
-            _e: Error,
-            value: object,
-          ) => ({
-            ...value,
-            route: routeOf(req),
-          }),
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          quietReqLogger: true,
-        },
-      }),
+      useFactory: loggerParams,
     }),
   ],
 })

@@ -9,6 +9,7 @@ export const appConfig = registerAs('app', () => {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    logFile: env.LOG_FILE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 });

@@ -106,6 +106,11 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Appends the JSON log lines to this file instead of writing them to stdout. */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
   @ToInteger()
   @IsInt()
   @Min(1, { message: 'LOGIN_RATE_LIMIT must be at least 1 (it cannot be disabled)' })

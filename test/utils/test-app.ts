@@ -3,9 +3,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { watchSecrets } from './secrets-watch';
 import { createTestDatabase, migrateToLatest, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -39,6 +41,8 @@ export async function createTestApp(
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    app.useLogger(app.get(Logger)); // as main.ts does: Nest's own lines go to pino too
+    app.use(watchSecrets);
     configureApp(app);
     await app.init();
   } finally {

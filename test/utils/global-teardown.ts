@@ -1,0 +1,12 @@
+import { findLeaks } from './secrets-watch';
+
+/** Fails the run if any response or log line of the whole e2e run held a password or a hash. */
+export default function globalTeardown(): void {
+  const { problems, logBytes, passwords } = findLeaks();
+  console.log(
+    `\nsecrets watch: ${passwords} passwords used, ${Math.round(logBytes / 1024)} KiB of logs searched, ${problems.length} leaks`,
+  );
+  if (problems.length > 0) {
+    throw new Error(`secrets leaked:\n  ${problems.slice(0, 20).join('\n  ')}`);
+  }
+}
