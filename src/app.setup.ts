@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
+import { bodyDepthMiddleware } from './common/body-depth.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { flattenValidationErrors } from './common/validation-errors';
 
@@ -16,6 +17,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(bodyDepthMiddleware);
   app.set('query parser', 'extended');
   app.disable('x-powered-by');
   app.useGlobalPipes(

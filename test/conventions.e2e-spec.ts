@@ -64,6 +64,16 @@ describe('Conventions (section 0) and operations (section 5)', () => {
       });
     });
 
+    it('answers 400 for a body nested absurdly deep instead of overflowing the stack', async () => {
+      const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+      const res = await t.api
+        .post('/users')
+        .set('Content-Type', 'application/json')
+        .send(deep)
+        .expect(400);
+      expect(res.body.message).toBe('request body is nested deeper than 64 levels');
+    });
+
     it('answers 400 when a string field gets an object or an array', async () => {
       const res = await t.api
         .post('/users')
