@@ -740,3 +740,86 @@ describe('Posts (section 3)', () => {
     });
   });
 });
+
+describe('Swagger for posts, comments and tags', () => {
+  let t: TestApp;
+  let doc: {
+    paths: Record<string, Record<string, OpenApiOperation>>;
+    components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+  };
+
+  interface OpenApiOperation {
+    parameters?: { name: string; in: string; schema?: { example?: unknown } }[];
+    responses: Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    doc = (await t.api.get('/docs-json').expect(200)).body;
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['post', '/posts', ['201', '400', '401']],
+    ['get', '/posts', ['200', '400', '401']],
+    ['get', '/posts/{id}', ['200', '400', '404']],
+    ['get', '/posts/by-slug/{slug}', ['200', '404']],
+    ['patch', '/posts/{id}', ['200', '400', '401', '403', '404']],
+    ['delete', '/posts/{id}', ['204', '400', '401', '403', '404']],
+    ['post', '/posts/{id}/comments', ['201', '400', '401', '404']],
+    ['get', '/posts/{id}/comments', ['200', '400', '404']],
+    ['delete', '/comments/{id}', ['204', '401', '403', '404']],
+    ['get', '/tags', ['200', '400']],
+    ['get', '/tags/{id}', ['200', '400', '404']],
+    ['post', '/tags', ['201', '400', '401', '409']],
+    ['patch', '/tags/{id}', ['200', '401', '403', '404', '409']],
+    ['delete', '/tags/{id}', ['204', '401', '403', '404']],
+    ['get', '/users/{id}/posts', ['200', '400', '404']],
+    ['get', '/users/stats/top-authors', ['200', '400']],
+  ])('documents %s %s with its statuses', (method, path, statuses) => {
+    const operation = doc.paths[path]?.[method];
+    expect(operation).toBeDefined();
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(statuses));
+  });
+
+  it.each(['/posts', '/users/{id}/posts'])(
+    'documents every query parameter of %s with an example',
+    (path) => {
+      const query = doc.paths[path].get.parameters!.filter((parameter) => parameter.in === 'query');
+      const names = query.map((parameter) => parameter.name);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'skip',
+          'limit',
+          'cursor',
+          'search',
+          'tag',
+          'published',
+          'since',
+          'until',
+          'sort',
+        ]),
+      );
+      for (const parameter of query) expect(parameter.schema?.example).toBeDefined();
+    },
+  );
+
+  it('documents skip and limit on the comment and tag lists', () => {
+    for (const path of ['/posts/{id}/comments', '/tags']) {
+      const names = doc.paths[path].get.parameters!.map((parameter) => parameter.name);
+      expect(names).toEqual(expect.arrayContaining(['skip', 'limit']));
+    }
+  });
+
+  it.each(['PostDto', 'CommentDto', 'TagDto', 'TopAuthorDto', 'CursorPageDto', 'CreatePostDto'])(
+    'gives every field of %s an example',
+    (schema) => {
+      const properties = Object.entries(doc.components.schemas[schema].properties);
+      const withoutExample = properties
+        .filter(([, property]) => property.example === undefined && !('$ref' in property))
+        .filter(([name]) => !['tags', 'items'].includes(name))
+        .map(([name]) => name);
+      expect(withoutExample).toEqual([]);
+    },
+  );
+});

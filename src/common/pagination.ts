@@ -1,17 +1,33 @@
 import { applyDecorators, Type as ClassType } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
 const MAX_CURSOR_LENGTH = 1024;
+const SKIP_DOC = { type: 'integer', minimum: 0, default: 0, example: 0 } as const;
+const CURSOR_EXAMPLE =
+  'WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA';
+
+// The Swagger CLI plugin reads only *.dto.ts files, so this file documents itself with
+// @ApiProperty: every list's skip/limit/cursor and envelope fields come from here.
 
 /** The page size every list takes. */
 export class PageSizeQueryDto {
-  /**
-   * Page size, 1..100. Out of range is 400, never clamped.
-   * @example 20
-   */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: 20,
+    example: 20,
+    description: 'Page size, 1..100. Out of range is 400, never clamped.',
+  })
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -20,10 +36,7 @@ export class PageSizeQueryDto {
 }
 
 export class PaginationQueryDto extends PageSizeQueryDto {
-  /**
-   * Number of items to skip.
-   * @example 0
-   */
+  @ApiPropertyOptional({ ...SKIP_DOC, description: 'Number of items to skip.' })
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -48,22 +61,21 @@ function NotTogetherWith(sibling: string): PropertyDecorator {
  * can be told apart from giving only a cursor.
  */
 export class CursorPaginationQueryDto extends PageSizeQueryDto {
-  /**
-   * Number of items to skip (default 0). Not together with `cursor`.
-   * @example 0
-   */
+  @ApiPropertyOptional({ ...SKIP_DOC, description: 'Number of items to skip. Not with `cursor`.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   skip?: number;
 
-  /**
-   * The `nextCursor` of the previous page, passed back as it is: the page continues right after
-   * that page's last item, at the cost of a first page whatever the depth. Not together with
-   * `skip`. A cursor that was altered, or issued for another `sort`, is 400.
-   * @example "WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA"
-   */
+  @ApiPropertyOptional({
+    example: CURSOR_EXAMPLE,
+    maxLength: MAX_CURSOR_LENGTH,
+    description:
+      'The `nextCursor` of the previous page, passed back as it is: the page continues right ' +
+      "after that page's last item, at the cost of a first page whatever the depth. Not with " +
+      '`skip`. A cursor that was altered, or issued for another `sort`, is 400.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_CURSOR_LENGTH)
@@ -74,13 +86,13 @@ export class CursorPaginationQueryDto extends PageSizeQueryDto {
 export class PageDto<T> {
   items: T[];
 
-  /** @example 123 */
+  @ApiProperty({ type: 'integer', example: 123, description: 'Items matching the filters' })
   total: number;
 
-  /** @example 0 */
+  @ApiProperty({ type: 'integer', example: 0 })
   skip: number;
 
-  /** @example 20 */
+  @ApiProperty({ type: 'integer', example: 20 })
   limit: number;
 }
 
@@ -117,7 +129,7 @@ export class CursorPageDto<T> {
   @ApiProperty({ type: 'array', items: { type: 'object' } })
   items: T[];
 
-  @ApiProperty({ example: 123, description: 'Items matching the filters, over all pages' })
+  @ApiProperty({ type: 'integer', example: 123, description: 'Items matching the filters' })
   total: number;
 
   @ApiProperty({
@@ -128,14 +140,13 @@ export class CursorPageDto<T> {
   })
   skip: number | null;
 
-  @ApiProperty({ example: 20 })
+  @ApiProperty({ type: 'integer', example: 20 })
   limit: number;
 
   @ApiProperty({
     type: 'string',
     nullable: true,
-    example:
-      'WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA',
+    example: CURSOR_EXAMPLE,
     description: 'Pass as `cursor` to get the next page; null on the last page',
   })
   nextCursor: string | null;

@@ -1,5 +1,6 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { TagNames } from '../../common/tag-names';
+import { MAX_TAGS_PER_ITEM, TagNames } from '../../common/tag-names';
 
 export const MAX_POST_CONTENT_LENGTH = 100_000;
 
@@ -38,6 +39,7 @@ export class CreatePostDto {
    * `a-z`, `0-9`, `-`) with duplicates collapsed. Missing tags are created.
    * @example ["typeorm", "Many to Many"]
    */
+  @ApiPropertyOptional({ maxItems: MAX_TAGS_PER_ITEM })
   @Omittable()
   @TagNames()
   tags?: string[];

@@ -1,4 +1,4 @@
-import { OmitType } from '@nestjs/swagger';
+import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
@@ -11,7 +11,7 @@ import {
 import { CursorPaginationQueryDto } from '../../common/pagination';
 import { ToBoolean } from '../../common/query-transforms';
 import { sortValues } from '../../common/sorting';
-import { TagNames } from '../../common/tag-names';
+import { MAX_TAGS_PER_ITEM, TagNames } from '../../common/tag-names';
 
 export const POST_SORT_FIELDS = ['createdAt', 'publishedAt', 'title'] as const;
 export type PostSortField = (typeof POST_SORT_FIELDS)[number];
@@ -31,6 +31,7 @@ export class ListPostsQueryDto extends CursorPaginationQueryDto {
    * Repeatable (`tag=a&tag=b`): posts having all of these tags. Names are normalised as on posts.
    * @example ["typeorm"]
    */
+  @ApiPropertyOptional({ maxItems: MAX_TAGS_PER_ITEM })
   @IsOptional()
   @TagNames()
   tag?: string[];
