@@ -122,7 +122,7 @@ export class UsersService {
       if (dto.profile === null) {
         await tx.getRepository(Profile).delete({ userId: id });
       } else if (dto.profile !== undefined) {
-        await this.patchProfile(tx, id, user.profile, dto.profile);
+        await this.patchProfile(tx, id, dto.profile);
       }
     });
     return this.findOne(id, caller);
@@ -198,21 +198,24 @@ export class UsersService {
     return profile;
   }
 
+  /**
+   * Creates the profile or changes only the given fields of the existing one, in one upsert:
+   * two concurrent first writes then both succeed instead of one failing on the primary key.
+   */
   private async patchProfile(
     tx: EntityManager,
     userId: string,
-    existing: Profile | null,
     input: ProfileInputDto,
   ): Promise<void> {
-    if (!existing) {
-      await this.insertProfile(tx, userId, input);
-      return;
-    }
     const changes: Partial<Profile> = {};
     if (input.bio !== undefined) changes.bio = input.bio;
     if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
-    if (Object.keys(changes).length > 0)
-      await tx.getRepository(Profile).update({ userId }, changes);
+    await tx
+      .getRepository(Profile)
+      .upsert(
+        { userId, ...changes },
+        { conflictPaths: ['userId'], skipUpdateIfNoValuesChanged: true },
+      );
   }
 }
 
