@@ -68,4 +68,30 @@ describe('Concurrent requests', () => {
     );
     expect(Number(profiles[0].n)).toBe(1);
   });
+
+  it('concurrent re-taggings of one post leave exactly one of the requested tag sets, without duplicate links', async () => {
+    const author = await registerAndLogin(t.api);
+    const post = await t.api
+      .post('/posts')
+      .set(author.auth)
+      .send({ title: 'Raced', published: true, tags: ['start'] })
+      .expect(201);
+    const tagSets = Array.from({ length: 10 }, (_, i) => [`set-${i}-a`, `set-${i}-b`, 'shared']);
+    const responses = await Promise.all(
+      tagSets.map((tags) => t.api.patch(`/posts/${post.body.id}`).set(author.auth).send({ tags })),
+    );
+    expect(responses.map((r) => r.status).every((status) => status === 200)).toBe(true);
+
+    const final = await t.api.get(`/posts/${post.body.id}`).expect(200);
+    const names = (final.body.tags as { name: string }[]).map((tag) => tag.name).sort();
+    expect(tagSets.map((tags) => [...tags].sort())).toContainEqual(names);
+    const links = await t.dataSource.query(
+      `SELECT COUNT(*) AS n FROM ${t.dataSource.driver.escape('post_tags')} WHERE ${t.dataSource.driver.escape('postId')} = '${post.body.id}'`,
+    );
+    expect(Number(links[0].n)).toBe(3);
+    const shared = await t.api.get('/tags?search=shared').expect(200);
+    expect(shared.body.items.filter((tag: { name: string }) => tag.name === 'shared')).toHaveLength(
+      1,
+    );
+  });
 });

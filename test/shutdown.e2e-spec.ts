@@ -10,6 +10,8 @@ import {
 } from './utils/test-database';
 import { countBy, registrationBody, runTraffic } from './utils/traffic';
 
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,6 +74,20 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
       app.once('exit', (code, signal) => resolve({ code, signal })),
     );
     await waitUntilHealthy(baseUrl, 60_000);
+    const author = registrationBody('author', 0);
+    await fetch(`${baseUrl}/users`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(author),
+    });
+    const login = await fetch(`${baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ login: author.username, password: author.password }),
+    });
+    const auth = {
+      Authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`,
+    };
 
     const sigtermAfterMs = 1_500;
     let sigtermAt = 0;
@@ -84,11 +100,21 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
       baseUrl,
       durationMs: 4_000,
       concurrency: 6,
-      makeRequest: (n) => ({
-        method: 'POST',
-        path: '/users',
-        body: registrationBody('shutdown', n),
-      }),
+      // Alternately a user with a profile and a post with three tags (one of them new): both are
+      // multi-row writes that a half-finished transaction would leave incomplete.
+      makeRequest: (n) =>
+        n % 2 === 0
+          ? { method: 'POST', path: '/users', body: registrationBody('shutdown', n) }
+          : {
+              method: 'POST',
+              path: '/posts',
+              headers: auth,
+              body: {
+                title: `Post ${n}`,
+                published: true,
+                tags: ['common', `batch-${n % 7}`, `own-${n}`],
+              },
+            },
     });
     const exit = await exited;
 
@@ -111,7 +137,7 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
 
     verifier = await testDataSource(database.url).initialize();
     const created = results
-      .filter((r) => r.status === 201)
+      .filter((r) => r.status === 201 && (r.sent as { username?: string }).username)
       .map((r) => (r.sent as { username: string }).username);
     const rows: { username: string; bio: string | null }[] = await verifier
       .createQueryBuilder()
@@ -121,6 +147,25 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
       .getRawMany();
     const stored = new Map(rows.map((row) => [row.username, row.bio]));
     for (const username of created) expect(stored.get(username)).toBe(`bio of ${username}`);
-    expect(rows.filter((row) => row.bio === null)).toEqual([]);
+    expect(rows.filter((row) => row.bio === null && row.username !== author.username)).toEqual([]);
+
+    const createdPosts = results.filter(
+      (r) => r.status === 201 && (r.body as { slug?: string }).slug,
+    );
+    const links: { title: string; tags: number }[] = await verifier
+      .createQueryBuilder()
+      .select(['p.title AS title', 'COUNT(pt.tagId) AS tags'])
+      .from('posts', 'p')
+      .leftJoin('post_tags', 'pt', 'pt.postId = p.id')
+      .groupBy('p.id')
+      .addGroupBy('p.title')
+      .getRawMany();
+    const tagCounts = new Map(links.map((row) => [row.title, Number(row.tags)]));
+    for (const post of createdPosts)
+      expect(tagCounts.get((post.sent as { title: string }).title)).toBe(3);
+    expect(links.filter((row) => Number(row.tags) !== 3)).toEqual([]);
+    console.log(
+      `checked ${created.length} users with profiles and ${createdPosts.length} posts with 3 tag links each`,
+    );
   }, 90_000);
 });
