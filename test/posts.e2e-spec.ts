@@ -193,6 +193,31 @@ describe('Posts (section 3)', () => {
       expect(await countRows(t.dataSource, 'post_tags', 'tagId', tagId as string)).toBe(20);
     });
 
+    it('lets concurrent posts introduce several shared new tags in any order, without deadlock', async () => {
+      const shared = [uniqueTag('x'), uniqueTag('y'), uniqueTag('z')];
+      const orders = [
+        [0, 1, 2],
+        [2, 1, 0],
+        [1, 2, 0],
+        [0, 2, 1],
+        [2, 0, 1],
+      ];
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          t.api
+            .post('/posts')
+            .set(i % 2 ? author.auth : other.auth)
+            .send({
+              title: uniqueName('Order'),
+              tags: orders[i % orders.length].map((k) => shared[k]),
+            }),
+        ),
+      );
+      expect(responses.map((res) => res.status)).toEqual(Array(20).fill(201));
+      for (const name of shared)
+        expect(await countRows(t.dataSource, 'tags', 'name', name)).toBe(1);
+    });
+
     it('gives concurrent posts with the same title distinct slugs', async () => {
       const title = uniqueName('Same Title');
       const responses = await Promise.all(
