@@ -358,7 +358,11 @@ describe('Content module on, MongoDB unreachable', () => {
         expect.objectContaining({
           name: 'id',
           in: 'path',
-          schema: { type: 'string', pattern: '^[0-9a-f]{24}$' },
+          schema: {
+            type: 'string',
+            pattern: '^[0-9a-f]{24}$',
+            example: '665f1c2a4e8b3d4c5e9f607a',
+          },
         }),
       );
     });

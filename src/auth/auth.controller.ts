@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { LoginRateLimit } from '../common/rate-limiting';
 import { UserDto } from '../users/dto/user.dto';
@@ -28,7 +28,6 @@ export class AuthController {
       'Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not.',
   })
   @ApiOkResponse({ type: AccessTokenDto })
-  @ApiResponse({ status: 429, description: 'Too many login attempts; see Retry-After' })
   @ApiErrors(400, 401, 429)
   login(@Body() dto: LoginDto): Promise<AccessTokenDto> {
     return this.auth.login(dto);

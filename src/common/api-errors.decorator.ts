@@ -1,12 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiResponse } from '@nestjs/swagger';
+import { ApiProperty, ApiResponse, getSchemaPath, ResponseObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 
+// The Swagger CLI plugin reads only *.dto.ts files: every field here needs its @ApiProperty.
 export class ErrorResponseDto {
-  /** @example 409 */
+  @ApiProperty({ type: 'integer', example: 409, description: 'The HTTP status code' })
   statusCode: number;
 
-  /** @example "Conflict" */
+  @ApiProperty({ example: 'Conflict', description: 'The standard reason phrase of the status' })
   error: string;
 
   @ApiProperty({
@@ -39,6 +40,10 @@ const EXAMPLES: Record<number, string | string[]> = {
   503: 'the database is unavailable, retry later',
 };
 
+function errorExample(status: number): ErrorResponseDto {
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: EXAMPLES[status] };
+}
+
 /** Documents the contract's error responses of a route with the shared error schema. */
 export function ApiErrors(...statuses: number[]) {
   return applyDecorators(
@@ -47,12 +52,21 @@ export function ApiErrors(...statuses: number[]) {
         status,
         description: DESCRIPTIONS[status],
         type: ErrorResponseDto,
-        example: {
-          statusCode: status,
-          error: STATUS_CODES[status],
-          message: EXAMPLES[status],
-        },
+        example: errorExample(status),
       }),
     ),
   );
+}
+
+/** The response `ApiErrors(status)` documents, for a document completed by hand (app.setup.ts). */
+export function errorResponseObject(status: number): ResponseObject {
+  return {
+    description: DESCRIPTIONS[status],
+    content: {
+      'application/json': {
+        schema: { $ref: getSchemaPath(ErrorResponseDto) },
+        example: errorExample(status),
+      },
+    },
+  };
 }

@@ -30,8 +30,12 @@ export function ApiObjectIdParam(name = 'id') {
     ApiParam({
       name,
       description: 'A 24-character hexadecimal MongoDB ObjectId',
-      schema: { type: 'string', pattern: OBJECT_ID_PATTERN.source },
-      example: '665f1c2a4e8b3d4c5e9f607a',
+      // Inside the schema: next to a schema, ApiParam drops a parameter-level example.
+      schema: {
+        type: 'string',
+        pattern: OBJECT_ID_PATTERN.source,
+        example: '665f1c2a4e8b3d4c5e9f607a',
+      },
     }),
   );
 }

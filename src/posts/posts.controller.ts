@@ -5,6 +5,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
@@ -63,6 +64,7 @@ export class PostsController {
   @Get('by-slug/:slug')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Get a post by its slug', description: VISIBILITY })
+  @ApiParam({ name: 'slug', example: 'designing-many-to-many-relations' })
   @ApiOkResponse({ type: PostDto })
   @ApiErrors(401, 404)
   findBySlug(@Param('slug') slug: string, @CurrentUser() viewer?: AuthUser): Promise<PostDto> {

@@ -14,7 +14,10 @@ export class UpdateUserDto extends IntersectionType(
   PartialType(OmitType(CreateUserDto, NULLABLE_FIELDS), { skipNullProperties: false }),
   PickType(CreateUserDto, NULLABLE_FIELDS),
 ) {
-  /** Admins only: deactivated users cannot log in. */
+  /**
+   * Admins only: deactivated users cannot log in.
+   * @example false
+   */
   @IsOptional()
   @IsBoolean()
   isActive?: boolean;
