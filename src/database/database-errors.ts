@@ -33,8 +33,6 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
   ER_DATA_TOO_LONG: 'too-long',
   ER_TRUNCATED_WRONG_VALUE: 'invalid-value',
   ER_CON_COUNT_ERROR: 'unavailable',
-  ER_STATEMENT_TIMEOUT: 'unavailable', // MariaDB max_statement_time
-  ER_QUERY_TIMEOUT: 'unavailable', // MySQL max_execution_time
   POOL_ACQUIRE_TIMEOUT: 'unavailable', // see mysql-pool-limits.ts
   // SQLite (better-sqlite3 extended codes)
   SQLITE_CONSTRAINT_UNIQUE: 'unique',
@@ -47,6 +45,12 @@ const KINDS_BY_CODE: Record<string, DatabaseErrorKind> = {
   ECONNRESET: 'unavailable',
   ETIMEDOUT: 'unavailable',
   PROTOCOL_CONNECTION_LOST: 'unavailable',
+};
+
+/** MariaDB/MySQL errors that mysql2 reports by number only. */
+const KINDS_BY_MYSQL_ERRNO: Record<number, DatabaseErrorKind> = {
+  1969: 'unavailable', // ER_STATEMENT_TIMEOUT: max_statement_time exceeded
+  3024: 'unavailable', // ER_QUERY_TIMEOUT: max_execution_time exceeded
 };
 
 /** Errors without a code that mean the connection (pool) is gone rather than a bad statement. */
@@ -112,6 +116,9 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind | undef
   if (error instanceof Error && UNAVAILABLE_ERROR_NAMES.has(error.name)) return 'unavailable';
   const driverError = driverErrorOf(error);
   if (driverError?.code && KINDS_BY_CODE[driverError.code]) return KINDS_BY_CODE[driverError.code];
+  if (driverError?.errno && KINDS_BY_MYSQL_ERRNO[driverError.errno]) {
+    return KINDS_BY_MYSQL_ERRNO[driverError.errno];
+  }
   const message = driverError?.message ?? (error instanceof Error ? error.message : '');
   if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return 'unavailable';
   return undefined;

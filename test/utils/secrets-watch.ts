@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NextFunction, Request, Response } from 'express';
 
@@ -9,23 +9,38 @@ import { NextFunction, Request, Response } from 'express';
  * password hashes.
  */
 export const ARTIFACTS_DIR = join(__dirname, '..', '..', 'test-artifacts');
-export const LOGS_DIR = join(ARTIFACTS_DIR, 'logs');
-const SECRETS_DIR = join(ARTIFACTS_DIR, 'secrets');
 const HASH_MARKER = '$argon2';
 
+/**
+ * One folder per jest run (named by the global setup, inherited by the workers through the
+ * environment), so that two runs in the same checkout never mix their logs.
+ */
+function runDir(): string {
+  process.env.SECRETS_WATCH_RUN ??= `run-${Date.now()}-${process.pid}`;
+  return join(ARTIFACTS_DIR, 'e2e-logs', process.env.SECRETS_WATCH_RUN);
+}
+const logsDir = () => join(runDir(), 'logs');
+const secretsDir = () => join(runDir(), 'secrets');
+
 function workerFile(prefix: string): string {
-  return join(SECRETS_DIR, `${prefix}-${process.env.JEST_WORKER_ID ?? '0'}-${process.pid}.txt`);
+  return join(secretsDir(), `${prefix}-${process.env.JEST_WORKER_ID ?? '0'}-${process.pid}.txt`);
 }
 
+/** Starts a run in a fresh folder; folders of runs older than an hour are removed. */
 export function resetSecretsWatch(): void {
-  for (const dir of [LOGS_DIR, SECRETS_DIR]) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+  const runsDir = join(ARTIFACTS_DIR, 'e2e-logs');
+  mkdirSync(runsDir, { recursive: true });
+  for (const run of readdirSync(runsDir)) {
+    const path = join(runsDir, run);
+    if (Date.now() - statSync(path).mtimeMs > 3_600_000)
+      rmSync(path, { recursive: true, force: true });
   }
+  delete process.env.SECRETS_WATCH_RUN;
+  for (const dir of [logsDir(), secretsDir()]) mkdirSync(dir, { recursive: true });
 }
 
 export function logFileForThisWorker(): string {
-  return join(LOGS_DIR, `e2e-worker-${process.env.JEST_WORKER_ID ?? '0'}.log`);
+  return join(logsDir(), `e2e-worker-${process.env.JEST_WORKER_ID ?? '0'}.log`);
 }
 
 /** Express middleware for test apps: records used passwords and checks every response body. */
@@ -68,15 +83,15 @@ export function watchSecrets(req: Request, res: Response, next: NextFunction): v
 export function findLeaks(): { problems: string[]; logBytes: number; passwords: number } {
   const problems: string[] = [];
   const passwords = new Set<string>();
-  for (const file of readdirSync(SECRETS_DIR)) {
-    const lines = readFileSync(join(SECRETS_DIR, file), 'utf8').split('\n').filter(Boolean);
+  for (const file of readdirSync(secretsDir())) {
+    const lines = readFileSync(join(secretsDir(), file), 'utf8').split('\n').filter(Boolean);
     if (file.startsWith('violations')) problems.push(...lines.map((line) => `response: ${line}`));
     if (file.startsWith('passwords'))
       lines.forEach((line) => passwords.add(JSON.parse(line) as string));
   }
   let logBytes = 0;
-  for (const file of readdirSync(LOGS_DIR)) {
-    const log = readFileSync(join(LOGS_DIR, file), 'utf8');
+  for (const file of readdirSync(logsDir())) {
+    const log = readFileSync(join(logsDir(), file), 'utf8');
     logBytes += log.length;
     if (log.includes(HASH_MARKER)) problems.push(`log ${file}: contains a password hash`);
     for (const password of passwords) {
