@@ -36,7 +36,7 @@ const HOSTILE_VALUES: unknown[] = [
   { nested: { deeper: { deepest: [1, 2, 3] } } },
   ['an', 'array'],
   [{ $ne: null }],
-  12345678901234567890,
+  1e20,
   -1,
   1.5,
   true,
