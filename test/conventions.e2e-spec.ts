@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createTestApp, TestApp } from './utils/test-app';
 import { PASSWORD, uniqueName } from './utils/fixtures';
 
@@ -28,6 +29,39 @@ describe('Conventions (section 0) and operations (section 5)', () => {
     it('replaces a request id that is not a sane token', async () => {
       const res = await t.api.get('/health').set('X-Request-Id', 'x'.repeat(500)).expect(200);
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('request logs', () => {
+    async function logLineOf(requestId: string): Promise<Record<string, unknown>> {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const lines = readFileSync(process.env.LOG_FILE!, 'utf8').split('\n');
+        const line = lines.find(
+          (l) => l.includes(`"requestId":"${requestId}"`) && l.includes('"res"'),
+        );
+        if (line) return JSON.parse(line) as Record<string, unknown>;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`no request log line for ${requestId}`);
+    }
+
+    it('writes one JSON line per request with method, route, status, duration and request id, without body or headers', async () => {
+      await t.api
+        .post('/auth/login')
+        .set('X-Request-Id', 'log-line-check')
+        .set('Authorization', 'Bearer not-a-real-token-but-secret-looking')
+        .send({ login: 'someone', password: 'a password that must not be logged' })
+        .expect(401);
+      const line = await logLineOf('log-line-check');
+      expect(line).toMatchObject({
+        requestId: 'log-line-check',
+        req: { method: 'POST', url: '/auth/login' },
+        res: { statusCode: 401 },
+        route: '/auth/login',
+        durationMs: expect.any(Number),
+      });
+      const text = JSON.stringify(line);
+      expect(text).not.toMatch(/authorization|not-a-real-token|must not be logged/i);
     });
   });
 
