@@ -10,11 +10,21 @@ type RoutedRequest = IncomingMessage & { id?: string; route?: { path?: string } 
 
 const routeOf = (req: IncomingMessage) => (req as RoutedRequest).route?.path;
 
+/** pino-pretty is a development dependency: a production install may not have it. */
+function prettyPrinterInstalled(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function loggerParams(config: AppConfig): Params {
   const options: Options = {
     level: config.logLevel,
     transport:
-      config.nodeEnv === 'development' && !config.logFile
+      config.nodeEnv === 'development' && !config.logFile && prettyPrinterInstalled()
         ? { target: 'pino-pretty', options: { singleLine: true, colorize: true } }
         : undefined,
     // The request id middleware runs first; its id ties the log line to X-Request-Id.
