@@ -1,5 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import mongoose from 'mongoose';
+import { Content, ContentSchema } from '../../content/content.schema';
+import { CreateContentDto } from '../../content/dto/create-content.dto';
 import { CreatePostDto } from '../../posts/dto/create-post.dto';
 import { CreateUserDto } from '../../users/dto/create-user.dto';
 import { generateContents } from './content-seeder';
@@ -107,15 +110,23 @@ describe('demo data', () => {
     expect(generate('drafts', { ...SIZES, draftRatio: 1 }).comments).toEqual([]);
   });
 
-  it('has content documents with normalised tags and metadata keys MongoDB accepts', () => {
+  it('has content documents that POST /content and the content schema accept', () => {
     const ids = data.users.map((user) => user.id);
-    const contents = generateContents(20, ids, ['a', 'b-c'], new SeededRandom('c'), NOW);
-    expect(contents).toHaveLength(20);
+    const tagNames = data.tags.map((tag) => tag.name);
+    const contents = generateContents(50, ids, tagNames, new SeededRandom('c'), NOW);
+    // A model on a connection that never opens: validation needs no server.
+    const model = mongoose.createConnection().model(Content.name, ContentSchema);
+    expect(contents).toHaveLength(50);
     for (const content of contents) {
-      expect(ids).toContain(content.authorId);
-      expect(content.tags.every((tag) => ['a', 'b-c'].includes(tag))).toBe(true);
-      expect(JSON.stringify(content.metadata)).not.toMatch(/"\$|"[^"]*\.[^"]*":/);
+      const { authorId, comments, ...editable } = content;
+      expect(problems(plainToInstance(CreateContentDto, editable))).toEqual([]);
+      expect(new model(content).validateSync()).toBeUndefined();
+      expect(ids).toContain(authorId);
+      for (const comment of comments) expect(ids).toContain(comment.authorId);
     }
+    expect(new Set(contents.map((content) => content.status))).toEqual(
+      new Set(['draft', 'published', 'archived']),
+    );
   });
 });
 
