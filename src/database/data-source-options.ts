@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { mysql2WithPoolLimits } from './mysql-pool-limits';
 import { usePostgresUtcTimestamps } from './postgres-utc';
 import { ENTITIES } from './entities';
@@ -28,6 +28,13 @@ export function dialectOf(url: string): Dialect {
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
   if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
   throw new Error(`Unsupported DATABASE_URL scheme: ${url.split(':')[0]}`);
+}
+
+/** The dialect of a data source built from these options. */
+export function dialectOfDataSource(dataSource: DataSource): Dialect {
+  const { type } = dataSource.options;
+  if (type === 'postgres') return 'postgres';
+  return type === 'mysql' || type === 'mariadb' ? 'mysql' : 'sqlite';
 }
 
 /**

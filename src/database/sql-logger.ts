@@ -13,7 +13,8 @@ export class SqlLogger implements TypeOrmLogger {
   constructor(private readonly logStatements: boolean) {}
 
   logQuery(query: string): void {
-    if (this.logStatements) this.logger.debug(query);
+    // String(): prepared statements arrive as objects (see statement-cache.ts).
+    if (this.logStatements) this.logger.debug(String(query));
   }
 
   logQueryError(error: string | Error, query: string): void {

@@ -2,7 +2,7 @@ import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuthUser, isAdmin } from '../auth/auth-user';
 import { invalidCursor, KeysetCursorCodec } from '../common/keyset-cursor';
@@ -12,8 +12,8 @@ import { whereContains } from '../common/text-search';
 import { authConfig, AuthConfig } from '../config/configuration';
 import { isUniqueViolation, uniqueViolationField } from '../database/database-errors';
 import { RawValueReader } from '../database/raw-values';
+import { StatementCache } from '../database/statement-cache';
 import { runInTransaction } from '../database/transactions';
-import { TagRefDto } from '../tags/dto/tag.dto';
 import { TagsService } from '../tags/tags.service';
 import { UsersService } from '../users/users.service';
 import { Comment } from './comment.entity';
@@ -43,6 +43,8 @@ interface PostRow {
   authorId: string;
   authorUsername: string;
   commentCount: unknown;
+  /** The post's tags as JSON (see TagsService.selectTagsJson). */
+  tags: unknown;
   /** The value the page is sorted on, as the database compares it (keyset cursors carry it). */
   sortKey?: unknown;
 }
@@ -65,6 +67,7 @@ const NUMBERED_SLUG_ATTEMPTS = 4;
 export class PostsService {
   private readonly cursors: KeysetCursorCodec;
   private readonly postValues: RawValueReader;
+  private readonly statements: StatementCache;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -74,6 +77,7 @@ export class PostsService {
   ) {
     this.cursors = new KeysetCursorCodec(auth.jwtSecret, 'posts');
     this.postValues = new RawValueReader(dataSource, Post);
+    this.statements = new StatementCache(dataSource);
   }
 
   /**
@@ -124,11 +128,10 @@ export class PostsService {
   }
 
   /**
-   * A page in at most 3 statements whatever its size: the page of ids (chosen on an index that
-   * serves the filters and the sort, before anything is joined) joined to the posts, their
-   * authors and their comment counts; the page's tags; the total. The total runs alongside the
-   * page. A `cursor` continues after the previous page's last post (keyset), so any depth costs
-   * what the first page costs.
+   * A page in 2 statements whatever its size, run together: the page of ids (chosen on an index
+   * that serves the filters and the sort, before anything is joined) joined to the posts, their
+   * authors, comment counts and tags; and the total. A `cursor` continues after the previous
+   * page's last post (keyset), so any depth costs what the first page costs.
    */
   list(query: ListPostsQueryDto, viewer?: AuthUser): Promise<CursorPageDto<PostDto>> {
     return this.findPage(query, viewer, query.authorId);
@@ -153,41 +156,57 @@ export class PostsService {
     const order = parseSort<PostSortField>(query.sort);
     const position = query.cursor === undefined ? undefined : this.decodeCursor(query);
     const filtered = this.filteredPosts(query, viewer, authorId);
-
-    const pageIds = filtered.clone().select('candidate.id', 'id');
-    this.orderPosts(pageIds, 'candidate', order);
-    if (position) this.startAfter(pageIds, 'candidate', order, position);
-    // One post more than asked tells whether there is a next page without a second query.
-    pageIds.limit(query.limit + 1).offset(position ? 0 : (query.skip ?? 0));
+    const filters = filterShape(query, viewer, authorId);
+    const from = position === undefined ? 'offset' : position.value === null ? 'null' : 'value';
+    const filterValues = filtered.getParameters();
+    const pageValues = {
+      ...filterValues,
+      ...(position && { cursorValue: position.value, cursorId: position.id }),
+      // One post more than asked tells whether there is a next page without a second query.
+      pageSize: query.limit + 1,
+      pageOffset: position ? 0 : (query.skip ?? 0),
+    };
 
     const [rows, counted] = await Promise.all([
-      this.pageRows(pageIds, order),
-      filtered.clone().select('COUNT(*)', 'total').getRawOne<{ total: unknown }>(),
+      this.statements.query<PostRow>(
+        `posts-page:${filters}:${query.sort}:${from}`,
+        () => this.pageSql(filtered, order, position),
+        pageValues,
+      ),
+      this.statements.query<{ total: unknown }>(
+        `posts-count:${filters}`,
+        () => filtered.clone().select('COUNT(*)', 'total').getQuery(),
+        filterValues,
+      ),
     ]);
     const hasNextPage = rows.length > query.limit;
     const pageRows = hasNextPage ? rows.slice(0, query.limit) : rows;
-    const items = await this.withTags(pageRows);
+    const items = pageRows.map((row) => this.toPostDto(row));
     const nextCursor = hasNextPage ? this.encodeCursor(query.sort, order, pageRows.at(-1)!) : null;
-    return toCursorPage(items, Number(counted?.total ?? 0), query, nextCursor);
+    return toCursorPage(items, Number(counted[0]?.total ?? 0), query, nextCursor);
   }
 
-  /** Two statements, run together: the post with author and comment count, and its tags. */
-  async findOne(id: string, viewer?: AuthUser): Promise<PostDto> {
-    const [row, tagsByPost] = await Promise.all([
-      this.visiblePostRows(viewer).andWhere('post.id = :id', { id }).getRawOne<PostRow>(),
-      this.tags.tagsOfPosts([id]),
-    ]);
-    if (!row) throw new NotFoundException('post not found');
-    return this.toPostDto(row, tagsByPost.get(id) ?? []);
+  findOne(id: string, viewer?: AuthUser): Promise<PostDto> {
+    return this.findVisible('id', id, viewer);
   }
 
-  async findBySlug(slug: string, viewer?: AuthUser): Promise<PostDto> {
-    const row = await this.visiblePostRows(viewer)
-      .andWhere('post.slug = :slug', { slug })
-      .getRawOne<PostRow>();
+  findBySlug(slug: string, viewer?: AuthUser): Promise<PostDto> {
+    return this.findVisible('slug', slug, viewer);
+  }
+
+  /** One statement: the post with its author, comment count and tags, if the viewer may see it. */
+  private async findVisible(
+    column: 'id' | 'slug',
+    value: string,
+    viewer?: AuthUser,
+  ): Promise<PostDto> {
+    const [row] = await this.statements.query<PostRow>(
+      `post-by-${column}:${viewerKind(viewer)}`,
+      () => this.visiblePostRows(viewer).andWhere(`post.${column} = :value`).getQuery(),
+      { ...visibilityParameters(viewer), value },
+    );
     if (!row) throw new NotFoundException('post not found');
-    const [post] = await this.withTags([row]);
-    return post;
+    return this.toPostDto(row);
   }
 
   /**
@@ -285,13 +304,15 @@ export class PostsService {
     viewer?: AuthUser,
   ): SelectQueryBuilder<T> {
     if (isAdmin(viewer)) return query;
-    if (!viewer) return query.andWhere(`${alias}.published = :visible`, { visible: true });
-    return query.andWhere(`(${alias}.published = :visible OR ${alias}.authorId = :viewerId)`, {
-      visible: true,
-      viewerId: viewer.id,
-    });
+    const parameters = visibilityParameters(viewer);
+    if (!viewer) return query.andWhere(`${alias}.published = :visible`, parameters);
+    return query.andWhere(
+      `(${alias}.published = :visible OR ${alias}.authorId = :viewerId)`,
+      parameters,
+    );
   }
 
+  /** Keep in step with filterShape(), which tells the statements these filters make apart. */
   private filteredPosts(
     filters: PostFilters,
     viewer: AuthUser | undefined,
@@ -391,21 +412,34 @@ export class PostsService {
     return { value: new Date(value), id };
   }
 
-  /** The posts of a page of ids (a subquery), with author and comment count, in one statement. */
-  private pageRows(pageIds: SelectQueryBuilder<Post>, order: PostOrder): Promise<PostRow[]> {
+  /**
+   * The SQL of a page: its ids (a subquery on the filters, the sort and, with a cursor, where the
+   * page starts; `:pageSize` and `:pageOffset` bound it) joined to the posts' columns.
+   */
+  private pageSql(
+    filtered: SelectQueryBuilder<Post>,
+    order: PostOrder,
+    position: PagePosition | undefined,
+  ): string {
     const escape = (name: string) => this.dataSource.driver.escape(name);
+    const pageIds = this.orderPosts(
+      filtered.clone().select('candidate.id', 'id'),
+      'candidate',
+      order,
+    );
+    if (position) this.startAfter(pageIds, 'candidate', order, position);
+    const page = `(${pageIds.getQuery()} LIMIT :pageSize OFFSET :pageOffset)`;
     const query = this.postRows()
       .addSelect(sortExpression('post', order.field), 'sortKey')
-      .innerJoin(`(${pageIds.getQuery()})`, 'page', `${escape('page')}.${escape('id')} = post.id`)
-      .setParameters(pageIds.getParameters());
-    return this.orderPosts(query, 'post', order).getRawMany<PostRow>();
+      .innerJoin(page, 'page', `${escape('page')}.${escape('id')} = post.id`);
+    return this.orderPosts(query, 'post', order).getQuery();
   }
 
   private visiblePostRows(viewer?: AuthUser): SelectQueryBuilder<Post> {
     return this.whereVisible(this.postRows(), 'post', viewer);
   }
 
-  /** The columns of a PostDto but its tags; the comment count is an aggregate per post. */
+  /** The columns of a PostDto; the comment count and the tags are subqueries per post. */
   private postRows(): SelectQueryBuilder<Post> {
     return this.dataSource
       .createQueryBuilder(Post, 'post')
@@ -424,16 +458,11 @@ export class PostsService {
         (comments) =>
           comments.select('COUNT(*)').from(Comment, 'comment').where('comment.postId = post.id'),
         'commentCount',
-      );
+      )
+      .addSelect((tags) => this.tags.selectTagsJson(tags, 'post.id'), 'tags');
   }
 
-  /** Adds the tags of every post of a page, from one statement. */
-  private async withTags(rows: PostRow[]): Promise<PostDto[]> {
-    const tagsByPost = await this.tags.tagsOfPosts(rows.map((row) => row.id));
-    return rows.map((row) => this.toPostDto(row, tagsByPost.get(row.id) ?? []));
-  }
-
-  private toPostDto(row: PostRow, tags: TagRefDto[]): PostDto {
+  private toPostDto(row: PostRow): PostDto {
     const author: AuthorDto = { id: row.authorId, username: row.authorUsername };
     return {
       id: row.id,
@@ -445,7 +474,7 @@ export class PostsService {
       createdAt: this.postValues.read<Date>('createdAt', row.createdAt),
       updatedAt: this.postValues.read<Date>('updatedAt', row.updatedAt),
       author,
-      tags,
+      tags: this.tags.readTagsJson(row.tags),
       commentCount: Number(row.commentCount),
     };
   }
@@ -477,6 +506,36 @@ export class PostsService {
  */
 function sortExpression(alias: string, field: PostSortField): string {
   return field === 'title' ? `LOWER(${alias}.title)` : `${alias}.${field}`;
+}
+
+type ViewerKind = 'anonymous' | 'user' | 'admin';
+
+function viewerKind(viewer: AuthUser | undefined): ViewerKind {
+  return !viewer ? 'anonymous' : isAdmin(viewer) ? 'admin' : 'user';
+}
+
+function visibilityParameters(viewer: AuthUser | undefined): ObjectLiteral {
+  return viewer ? { visible: true, viewerId: viewer.id } : { visible: true };
+}
+
+/**
+ * What tells apart the SQL of the filters of `filteredPosts()`: which filters are present (not
+ * their values) and how many tags are asked for. Statements are cached by it.
+ */
+function filterShape(
+  filters: PostFilters,
+  viewer: AuthUser | undefined,
+  authorId: string | undefined,
+): string {
+  return [
+    viewerKind(viewer),
+    authorId !== undefined,
+    filters.published !== undefined,
+    Boolean(filters.since),
+    Boolean(filters.until),
+    Boolean(filters.search),
+    filters.tag?.length ?? 0,
+  ].join(',');
 }
 
 function isVisibleTo(post: Pick<Post, 'published' | 'authorId'>, viewer?: AuthUser): boolean {

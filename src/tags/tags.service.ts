@@ -5,6 +5,7 @@ import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'ty
 import { PageDto, toPage } from '../common/pagination';
 import { parseSort } from '../common/sorting';
 import { whereContains } from '../common/text-search';
+import { dialectOfDataSource } from '../database/data-source-options';
 import { RawValueReader } from '../database/raw-values';
 import { Post } from '../posts/post.entity';
 import { CreateTagDto } from './dto/create-tag.dto';
@@ -26,8 +27,17 @@ interface TagRow {
 export class TagsService {
   private readonly tagValues: RawValueReader;
 
+  /** JSON array of the joined tags sorted by name, in each dialect's spelling; `[]` for none. */
+  private readonly tagsJsonAggregate: string;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.tagValues = new RawValueReader(dataSource, Tag);
+    const tag = `'id', tag.id, 'name', tag.name`;
+    this.tagsJsonAggregate = {
+      postgres: `COALESCE(json_agg(json_build_object(${tag}) ORDER BY tag.name), '[]')`,
+      mysql: `COALESCE(JSON_ARRAYAGG(JSON_OBJECT(${tag}) ORDER BY tag.name), '[]')`,
+      sqlite: `json_group_array(json_object(${tag}) ORDER BY tag.name)`,
+    }[dialectOfDataSource(dataSource)];
   }
 
   async list(query: ListTagsQueryDto): Promise<PageDto<TagDto>> {
@@ -127,25 +137,25 @@ export class TagsService {
     return tags;
   }
 
-  /** The tags of each of the given posts, sorted by name, in one statement. */
-  async tagsOfPosts(postIds: readonly string[]): Promise<Map<string, TagRefDto[]>> {
-    const tagsByPost = new Map<string, TagRefDto[]>();
-    if (postIds.length === 0) return tagsByPost;
-    const rows = await this.dataSource
-      .createQueryBuilder(PostTag, 'link')
+  /**
+   * Makes `subQuery` select the tags of the post whose id is `postIdColumn`, as one JSON array
+   * of `{ id, name }` sorted by name (read it back with `readTagsJson`): a post's statement then
+   * brings its tags along, whatever the number of posts.
+   */
+  selectTagsJson(
+    subQuery: SelectQueryBuilder<ObjectLiteral>,
+    postIdColumn: string,
+  ): SelectQueryBuilder<ObjectLiteral> {
+    return subQuery
+      .select(this.tagsJsonAggregate)
+      .from(PostTag, 'link')
       .innerJoin('link.tag', 'tag')
-      .select('link.postId', 'postId')
-      .addSelect('tag.id', 'id')
-      .addSelect('tag.name', 'name')
-      .where('link.postId IN (:...postIds)', { postIds })
-      .orderBy('tag.name', 'ASC')
-      .getRawMany<{ postId: string; id: string; name: string }>();
-    for (const { postId, id, name } of rows) {
-      const tags = tagsByPost.get(postId) ?? [];
-      tags.push({ id, name });
-      tagsByPost.set(postId, tags);
-    }
-    return tagsByPost;
+      .where(`link.postId = ${postIdColumn}`);
+  }
+
+  /** The tags selected by `selectTagsJson` (PostgreSQL hands JSON over parsed, the others as text). */
+  readTagsJson(value: unknown): TagRefDto[] {
+    return (typeof value === 'string' ? JSON.parse(value) : value) as TagRefDto[];
   }
 
   /** Keeps the posts (whose id is `postIdColumn`) that carry every one of the given tags. */

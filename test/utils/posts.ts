@@ -68,7 +68,8 @@ export async function statementsDuring(
 ): Promise<Statement[]> {
   const statements: Statement[] = [];
   const spy = jest.spyOn(dataSource.logger, 'logQuery').mockImplementation((query, parameters) => {
-    statements.push({ query, parameters: parameters as unknown[] | undefined });
+    // String(): prepared statements are objects whose text is their string form.
+    statements.push({ query: String(query), parameters: parameters as unknown[] | undefined });
   });
   try {
     await work();
