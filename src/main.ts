@@ -1,27 +1,31 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { Server, ServerResponse } from 'node:http';
+import { Server } from 'node:http';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { InvalidEnvironmentError, validateEnvironment } from './config/environment';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
     bodyParser: false,
     bufferLogs: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
   let draining = false;
-  app.use((_req: unknown, res: ServerResponse, next: () => void) => {
-    if (draining) res.setHeader('Connection', 'close');
-    next();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (_request, reply, done) => {
+      if (draining) reply.header('Connection', 'close');
+      done();
+    });
   configureApp(app);
-  await app.listen(env.PORT);
+  // Fastify would listen on localhost only; every IPv4 interface, as the Express server did.
+  await app.listen(env.PORT, '0.0.0.0');
   logger.log(`listening on ${await app.getUrl()} (Swagger UI at /docs)`, 'Bootstrap');
 
   /**

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Request } from 'express';
+import { FastifyRequest } from 'fastify';
 import { UserRole } from '../users/user-role';
 import { AuthUser } from './auth-user';
 
@@ -11,7 +11,7 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 export const Roles = (...roles: UserRole[]) => SetMetadata(REQUIRED_ROLES, roles);
 
-export type AuthenticatedRequest = Request & { user?: AuthUser };
+export type AuthenticatedRequest = FastifyRequest & { user?: AuthUser };
 
 /** The caller on a protected route; on a public route, the caller or `undefined`. */
 export const CurrentUser = createParamDecorator(

@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { Response } from 'express';
+import { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DataSource } from 'typeorm';
 import { classifyDatabaseError, uniqueViolationField } from '../database/database-errors';
@@ -15,11 +15,6 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
-}
-
-interface BodyParserError {
-  type?: string;
-  status?: number;
 }
 
 /**
@@ -34,32 +29,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly dataSource?: DataSource) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof HttpException && isHealthCheckBody(exception.getResponse())) {
       // Terminus reports a failed check with its own body, which the contract keeps as is.
-      response.status(exception.getStatus()).json(exception.getResponse());
+      reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
     const body = this.toErrorBody(exception);
-    if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {
-      response.setHeader('Retry-After', '60');
+    if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !reply.getHeader('Retry-After')) {
+      reply.header('Retry-After', '60');
     }
-    if (!response.headersSent) response.status(body.statusCode).json(body);
+    if (!reply.sent) reply.status(body.statusCode).send(body);
   }
 
   toErrorBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) return this.fromHttpException(exception);
-
-    const bodyParserError = exception as BodyParserError;
-    if (bodyParserError?.type === 'entity.too.large') {
-      return errorBody(HttpStatus.PAYLOAD_TOO_LARGE, 'request body is larger than 1 MB');
-    }
-    if (bodyParserError?.type === 'entity.parse.failed') {
-      return errorBody(HttpStatus.BAD_REQUEST, 'request body is not valid JSON');
-    }
-    if (bodyParserError?.type && bodyParserError.status && bodyParserError.status < 500) {
-      return errorBody(bodyParserError.status, 'request body could not be read');
-    }
 
     switch (classifyDatabaseError(exception)) {
       case 'unique': {
@@ -94,6 +78,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private fromHttpException(exception: HttpException): ErrorBody {
     const statusCode = exception.getStatus();
+    // Fastify refuses a body over its limit (app.setup.ts) before any route runs; Nest hands that
+    // over as a bare 413.
+    if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
+      return errorBody(statusCode, 'request body is larger than 1 MB');
+    }
     const response = exception.getResponse();
     if (typeof response === 'string') return errorBody(statusCode, response);
     const { message } = response as { message?: string | string[] };

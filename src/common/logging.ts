@@ -6,9 +6,15 @@ import pino from 'pino';
 import { Options } from 'pino-http';
 import { appConfig, AppConfig } from '../config/configuration';
 
-type RoutedRequest = IncomingMessage & { id?: string; route?: { path?: string } };
+const ROUTE = Symbol('route');
+type RoutedRequest = IncomingMessage & { id?: string; [ROUTE]?: string };
 
-const routeOf = (req: IncomingMessage) => (req as RoutedRequest).route?.path;
+/** pino-http sees the raw request only; Fastify, which matched the route, hands its pattern over. */
+export function setLoggedRoute(req: IncomingMessage, route: string | undefined): void {
+  (req as RoutedRequest)[ROUTE] = route;
+}
+
+const routeOf = (req: IncomingMessage) => (req as RoutedRequest)[ROUTE];
 
 /** pino-pretty is a development dependency: a production install may not have it. */
 function prettyPrinterInstalled(): boolean {
@@ -27,7 +33,8 @@ function loggerParams(config: AppConfig): Params {
       config.nodeEnv === 'development' && !config.logFile && prettyPrinterInstalled()
         ? { target: 'pino-pretty', options: { singleLine: true, colorize: true } }
         : undefined,
-    // The request id middleware runs first; its id ties the log line to X-Request-Id.
+    // Fastify's request id (see common/request-id.ts), which @fastify/middie copies to the raw
+    // request: it ties the log line to X-Request-Id.
     genReqId: (req: IncomingMessage) => (req as RoutedRequest).id ?? '',
     customAttributeKeys: { responseTime: 'durationMs', reqId: 'requestId' },
     serializers: {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { NextFunction, Request, Response } from 'express';
+import { FastifyInstance } from 'fastify';
 
 /**
  * Watches a whole e2e run for leaked secrets. Every test app logs (JSON, debug level, SQL
@@ -43,28 +43,14 @@ export function logFileForThisWorker(): string {
   return join(logsDir(), `e2e-worker-${process.env.JEST_WORKER_ID ?? '0'}.log`);
 }
 
-/** Express middleware for test apps: records used passwords and checks every response body. */
-export function watchSecrets(req: Request, res: Response, next: NextFunction): void {
-  const chunks: Buffer[] = [];
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...args: unknown[]) => Response;
-  const keep = (chunk: unknown) => {
-    if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk));
-  };
-  res.write = ((chunk: unknown, ...rest: unknown[]) => (
-    keep(chunk),
-    write(chunk, ...rest)
-  )) as Response['write'];
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => (
-    keep(chunk),
-    end(chunk, ...rest)
-  )) as Response['end'];
-  res.on('finish', () => {
-    const body = Buffer.concat(chunks).toString('utf8');
-    const password = (req.body as { password?: unknown } | undefined)?.password;
+/** Hooks for test apps: record the passwords of requests that succeeded, check every response body. */
+export function watchSecrets(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? String(payload) : '';
+    const password = (request.body as { password?: unknown } | undefined)?.password;
     const knownPassword =
       typeof password === 'string' && password.length >= 8 ? password : undefined;
-    if (knownPassword && res.statusCode < 300)
+    if (knownPassword && reply.statusCode < 300)
       appendFileSync(workerFile('passwords'), `${JSON.stringify(knownPassword)}\n`);
     const leaks = [HASH_MARKER, '"passwordHash"', ...(knownPassword ? [knownPassword] : [])].filter(
       (s) => body.includes(s),
@@ -72,11 +58,11 @@ export function watchSecrets(req: Request, res: Response, next: NextFunction): v
     if (leaks.length > 0) {
       appendFileSync(
         workerFile('violations'),
-        `${req.method} ${req.originalUrl} -> ${res.statusCode} leaks ${leaks.join(', ')}\n`,
+        `${request.method} ${request.url} -> ${reply.statusCode} leaks ${leaks.join(', ')}\n`,
       );
     }
+    done(null, payload);
   });
-  next();
 }
 
 /** For the global teardown: every leak found in responses and logs of the run. */

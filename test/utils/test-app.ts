@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { watchSecrets } from './secrets-watch';
 import { createTestDatabase, migrateToLatest, TestDatabase } from './test-database';
 
@@ -37,14 +37,17 @@ export async function createTestApp(
   const previous = { ...process.env };
   const appDatabaseUrl = options.appDatabaseUrl?.(database.url) ?? database.url;
   Object.assign(process.env, { DATABASE_URL: appDatabaseUrl, DB_POOL_SIZE: '5', ...env });
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+      bodyParser: false,
+    });
     app.useLogger(app.get(Logger)); // as main.ts does: Nest's own lines go to pino too
-    app.use(watchSecrets);
+    watchSecrets(app.getHttpAdapter().getInstance());
     configureApp(app);
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   } finally {
     process.env = previous;
   }

@@ -1,5 +1,4 @@
 import { BadRequestException } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
 
 export const MAX_BODY_DEPTH = 64;
 
@@ -18,13 +17,11 @@ export function jsonDepth(value: unknown, limit: number): number {
 }
 
 /**
- * Rejects bodies nested deeper than any DTO needs before validation walks them: class-validator
- * and class-transformer recurse, and a deep enough body would overflow the stack (a 500).
+ * Checks a parsed JSON body before validation walks it: class-validator and class-transformer
+ * recurse, and a body nested deep enough would overflow the stack (a 500).
  */
-export function bodyDepthMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  if (jsonDepth(req.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
-    next(new BadRequestException(`request body is nested deeper than ${MAX_BODY_DEPTH} levels`));
-    return;
+export function assertBodyDepth(body: unknown): void {
+  if (jsonDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+    throw new BadRequestException(`request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
   }
-  next();
 }
