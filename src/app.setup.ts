@@ -14,7 +14,7 @@ import { parse as parseQueryString } from 'qs';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import { errorResponseObject } from './common/api-errors.decorator';
-import { setLoggedRoute } from './common/logging';
+import { APP_LOGGER, logRequests } from './common/logging';
 import { assertBodyDepth } from './common/request-body';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/request-id';
 import { flattenValidationErrors } from './common/validation-errors';
@@ -28,6 +28,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // The id echoed as X-Request-Id and written in the request's log line.
     genReqId: requestIdOf,
     requestIdHeader: false,
     routerOptions: {
@@ -49,9 +50,9 @@ export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    setLoggedRoute(request.raw, request.routeOptions.url);
     done();
   });
+  logRequests(fastify, app.get(APP_LOGGER));
   registerBodyParsers(fastify);
   app.useGlobalPipes(
     new ValidationPipe({

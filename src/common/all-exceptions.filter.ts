@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DataSource } from 'typeorm';
 import { classifyDatabaseError, uniqueViolationField } from '../database/database-errors';
@@ -35,14 +35,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
       reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const body = this.toErrorBody(exception);
+    const body = this.toErrorBody(exception, host.switchToHttp().getRequest<FastifyRequest>()?.id);
     if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !reply.getHeader('Retry-After')) {
       reply.header('Retry-After', '60');
     }
     if (!reply.sent) reply.status(body.statusCode).send(body);
   }
 
-  toErrorBody(exception: unknown): ErrorBody {
+  /** `requestId` goes into the log lines, to find the request's line (and X-Request-Id). */
+  toErrorBody(exception: unknown, requestId?: string): ErrorBody {
+    const inRequest = requestId ? ` (request ${requestId})` : '';
     if (exception instanceof HttpException) return this.fromHttpException(exception);
 
     switch (classifyDatabaseError(exception)) {
@@ -65,14 +67,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       case 'invalid-value':
         return errorBody(HttpStatus.BAD_REQUEST, 'a value has an invalid format');
       case 'unavailable':
-        this.logger.warn(`database unavailable: ${describe(exception)}`);
+        this.logger.warn(`database unavailable: ${describe(exception)}${inRequest}`);
         return errorBody(
           HttpStatus.SERVICE_UNAVAILABLE,
           'the database is unavailable, retry later',
         );
     }
 
-    this.logger.error(`unhandled ${describe(exception)}`, (exception as Error)?.stack);
+    this.logger.error(`unhandled ${describe(exception)}${inRequest}`, (exception as Error)?.stack);
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal server error');
   }
 

@@ -1,20 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { FastifyInstance } from 'fastify';
 import { LoggerModule, Params } from 'nestjs-pino';
-import pino from 'pino';
-import { Options } from 'pino-http';
+import pino, { Logger as PinoInstance } from 'pino';
 import { appConfig, AppConfig } from '../config/configuration';
 
-const ROUTE = Symbol('route');
-type RoutedRequest = IncomingMessage & { id?: string; [ROUTE]?: string };
-
-/** pino-http sees the raw request only; Fastify, which matched the route, hands its pattern over. */
-export function setLoggedRoute(req: IncomingMessage, route: string | undefined): void {
-  (req as RoutedRequest)[ROUTE] = route;
-}
-
-const routeOf = (req: IncomingMessage) => (req as RoutedRequest)[ROUTE];
+/** The app's one pino logger: Nest's and the app's lines (through nestjs-pino), request lines. */
+export const APP_LOGGER = Symbol('APP_LOGGER');
 
 /** pino-pretty is a development dependency: a production install may not have it. */
 function prettyPrinterInstalled(): boolean {
@@ -26,50 +18,59 @@ function prettyPrinterInstalled(): boolean {
   }
 }
 
-function loggerParams(config: AppConfig): Params {
-  const options: Options = {
+function createAppLogger(config: AppConfig): PinoInstance {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     transport:
       config.nodeEnv === 'development' && !config.logFile && prettyPrinterInstalled()
         ? { target: 'pino-pretty', options: { singleLine: true, colorize: true } }
         : undefined,
-    // Fastify's request id (see common/request-id.ts), which @fastify/middie copies to the raw
-    // request: it ties the log line to X-Request-Id.
-    genReqId: (req: IncomingMessage) => (req as RoutedRequest).id ?? '',
-    customAttributeKeys: { responseTime: 'durationMs', reqId: 'requestId' },
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
-      ...value,
-      route: routeOf(req),
-    }),
-    customErrorObject: (req: IncomingMessage, _res: ServerResponse, _e: Error, value: object) => ({
-      ...value,
-      route: routeOf(req),
-    }),
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    quietReqLogger: true,
   };
-  if (!config.logFile) return { pinoHttp: options };
-  return {
-    pinoHttp: [options, pino.destination({ dest: config.logFile, mkdir: true, sync: false })],
-  };
+  if (!config.logFile) return pino(options);
+  return pino(options, pino.destination({ dest: config.logFile, mkdir: true, sync: false }));
+}
+
+/**
+ * One line per request once its response is sent: method, URL, route pattern, status, duration
+ * and request id (the X-Request-Id the response carried); 5xx at error level, 4xx at warn, the
+ * rest at info. Written from a Fastify hook rather than a per-request child logger, so a level
+ * that leaves request lines out costs nothing per request.
+ */
+export function logRequests(fastify: FastifyInstance, logger: PinoInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const statusCode = reply.statusCode;
+    const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        {
+          requestId: request.id,
+          req: { method: request.method, url: request.url },
+          res: { statusCode },
+          route: request.routeOptions.url,
+          durationMs: Math.round(reply.elapsedTime),
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
 }
 
 /**
  * Structured JSON logs through pino: one line per request (method, route pattern, status,
- * duration, request id) and the app's own log lines. No bodies and no headers are logged, so
- * neither passwords nor bearer tokens can reach a log. Pretty, coloured output in development.
+ * duration, request id; see logRequests) and the app's own log lines. No bodies and no headers
+ * are logged, so neither passwords nor bearer tokens can reach a log. Pretty, coloured output in
+ * development.
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       imports: [ConfigModule.forFeature(appConfig)],
-      inject: [appConfig.KEY],
-      useFactory: loggerParams,
+      providers: [{ provide: APP_LOGGER, inject: [appConfig.KEY], useFactory: createAppLogger }],
+      inject: [APP_LOGGER],
+      // nestjs-pino's own request logging (pino-http with a child logger per request, bound
+      // through AsyncLocalStorage) is not mounted on any route: logRequests writes those lines.
+      useFactory: (logger: PinoInstance): Params => ({ pinoHttp: { logger }, forRoutes: [] }),
     }),
   ],
 })
