@@ -30,11 +30,13 @@ export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   Object.assign(process.env, DOCUMENT_ENVIRONMENT);
   // Loaded only now: AppModule reads the environment when its file is first evaluated.
   const { AppModule } = await import('../app.module');
-  const { buildOpenApiDocument } = await import('../app.setup');
-  const app = await NestFactory.create(AppModule, {
+  const { buildOpenApiDocument, createHttpAdapter } = await import('../app.setup');
+  // The app's own HTTP adapter, so that routes are described as the server registers them.
+  const app = await NestFactory.create(AppModule, createHttpAdapter(), {
     preview: true,
     abortOnError: false,
-    logger: ['error', 'warn'],
+    // Errors only: preview mode announces itself with a banner of warnings.
+    logger: ['error'],
   });
   try {
     return buildOpenApiDocument(app);
