@@ -27,6 +27,11 @@ interface CachedStatement {
 
 /** Beyond this many shapes (filter combinations), statements are built per request again. */
 const MAX_SHAPES = 1000;
+/**
+ * PostgreSQL keeps each prepared statement, with its plan, in every pooled connection that ran
+ * it (~130 KB for a page of posts): only the first shapes are prepared.
+ */
+const MAX_PREPARED = 100;
 
 /**
  * The statements of the hot read paths, generated once per shape. Generating SQL through a
@@ -62,12 +67,15 @@ export class StatementCache {
       statement.sql,
       parameters,
     );
-    const sql = cached && this.isPostgres ? this.prepared(statement, text) : text;
+    const sql = cached && this.isPostgres ? this.prepare(statement, text) : text;
     return this.dataSource.query<Row[]>(sql, values);
   }
 
-  private prepared(statement: CachedStatement, text: string): string {
-    statement.prepared ??= { name: `hot_${++this.preparedCount}`, text };
+  private prepare(statement: CachedStatement, text: string): string {
+    if (!statement.prepared) {
+      if (this.preparedCount === MAX_PREPARED) return text;
+      statement.prepared = { name: `hot_${++this.preparedCount}`, text };
+    }
     // A name stands for one SQL text on every connection; should a shape ever expand to other
     // SQL (it must not), that request runs unprepared rather than fail.
     if (statement.prepared.text !== text) return text;

@@ -56,6 +56,12 @@ interface PagePosition {
 }
 
 type PostOrder = SortOrder<PostSortField>;
+
+/** How many rows a page statement reads (a validated page size plus one), and whether it skips none. */
+interface PageBounds {
+  size: number;
+  firstPage: boolean;
+}
 type PostFilters = Omit<ListPostsQueryDto, 'skip' | 'limit' | 'cursor' | 'sort'>;
 
 /** Attempts at creating a post whose slug a concurrent or earlier post took. */
@@ -157,20 +163,21 @@ export class PostsService {
     const position = query.cursor === undefined ? undefined : this.decodeCursor(query);
     const filtered = this.filteredPosts(query, viewer, authorId);
     const filters = filterShape(query, viewer, authorId);
-    const from = position === undefined ? 'offset' : position.value === null ? 'null' : 'value';
+    const offset = position ? 0 : (query.skip ?? 0);
+    const from = position ? `after-${position.value === null ? 'null' : 'value'}` : 'offset';
+    // One post more than asked tells whether there is a next page without a second query.
+    const bounds: PageBounds = { size: query.limit + 1, firstPage: offset === 0 };
     const filterValues = filtered.getParameters();
     const pageValues = {
       ...filterValues,
       ...(position && { cursorValue: position.value, cursorId: position.id }),
-      // One post more than asked tells whether there is a next page without a second query.
-      pageSize: query.limit + 1,
-      pageOffset: position ? 0 : (query.skip ?? 0),
+      pageOffset: offset,
     };
 
     const [rows, counted] = await Promise.all([
       this.statements.query<PostRow>(
-        `posts-page:${filters}:${query.sort}:${from}`,
-        () => this.pageSql(filtered, order, position),
+        `posts-page:${filters}:${query.sort}:${from}:${bounds.size}:${bounds.firstPage}`,
+        () => this.pageSql(filtered, order, position, bounds),
         pageValues,
       ),
       this.statements.query<{ total: unknown }>(
@@ -414,13 +421,18 @@ export class PostsService {
 
   /**
    * The SQL of a page: its ids (a subquery on the filters, the sort and, with a cursor, where the
-   * page starts; `:pageSize` and `:pageOffset` bound it) joined to the posts' columns.
+   * page starts) joined to the posts' columns. The page size is written into the SQL, and so is
+   * the offset of a first page: PostgreSQL estimates a parameter LIMIT or OFFSET at a tenth of
+   * the table, which makes the plan it could reuse look costlier than planning anew; with
+   * literals it keeps one plan per prepared statement instead of planning every request.
    */
   private pageSql(
     filtered: SelectQueryBuilder<Post>,
     order: PostOrder,
     position: PagePosition | undefined,
+    { size, firstPage }: PageBounds,
   ): string {
+    if (!Number.isSafeInteger(size)) throw new Error(`page size ${size} is not an integer`);
     const escape = (name: string) => this.dataSource.driver.escape(name);
     const pageIds = this.orderPosts(
       filtered.clone().select('candidate.id', 'id'),
@@ -428,7 +440,7 @@ export class PostsService {
       order,
     );
     if (position) this.startAfter(pageIds, 'candidate', order, position);
-    const page = `(${pageIds.getQuery()} LIMIT :pageSize OFFSET :pageOffset)`;
+    const page = `(${pageIds.getQuery()} LIMIT ${size} OFFSET ${firstPage ? '0' : ':pageOffset'})`;
     const query = this.postRows()
       .addSelect(sortExpression('post', order.field), 'sortKey')
       .innerJoin(page, 'page', `${escape('page')}.${escape('id')} = post.id`);
