@@ -1,4 +1,6 @@
-import { DataSource, ObjectLiteral } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * A PostgreSQL named prepared statement: node-postgres parses it once per pooled connection and
@@ -39,23 +41,30 @@ const MAX_PREPARED = 100;
  * (which filters are present, the sort, the viewer's kind, the lengths of list parameters)
  * always yields the same SQL, so callers key a statement by its shape, build it only on the
  * first request of that shape, and pass the values of each request. On PostgreSQL the
- * statements are named prepared statements.
+ * statements are named prepared statements. One instance serves the whole app (DatabaseModule):
+ * shapes are named by their owners (`posts-page:...`), statement names are unique per process.
  */
+@Injectable()
 export class StatementCache {
   private readonly statements = new Map<string, CachedStatement>();
   private readonly isPostgres: boolean;
   private preparedCount = 0;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.isPostgres = dataSource.options.type === 'postgres';
   }
 
   /**
    * Runs the statement of `shape` with `parameters` (by name, as for a query builder), building
-   * its SQL with `build` when the shape is new. The SQL `build` returns must depend on nothing
-   * but what `shape` says.
+   * its SQL with `build` when the shape is new; inside a transaction when given its `manager`.
+   * The SQL `build` returns must depend on nothing but what `shape` says.
    */
-  async query<Row>(shape: string, build: () => string, parameters: ObjectLiteral): Promise<Row[]> {
+  async query<Row>(
+    shape: string,
+    build: () => string,
+    parameters: ObjectLiteral,
+    manager?: EntityManager,
+  ): Promise<Row[]> {
     let statement = this.statements.get(shape);
     let cached = statement !== undefined;
     if (statement === undefined) {
@@ -68,7 +77,7 @@ export class StatementCache {
       parameters,
     );
     const sql = cached && this.isPostgres ? this.prepare(statement, text) : text;
-    return this.dataSource.query<Row[]>(sql, values);
+    return (manager ?? this.dataSource).query<Row[]>(sql, values);
   }
 
   private prepare(statement: CachedStatement, text: string): string {
@@ -81,4 +90,30 @@ export class StatementCache {
     if (statement.prepared.text !== text) return text;
     return new PreparedStatement(statement.prepared.name, text) as unknown as string;
   }
+}
+
+/**
+ * The SQL of a multi-row INSERT for a StatementCache, written by the query builder: each row maps
+ * a column (property name) to the named parameter that carries its value (rows may share one).
+ * `orIgnore` skips rows that would break a unique index (ON CONFLICT DO NOTHING, INSERT IGNORE,
+ * INSERT OR IGNORE).
+ */
+export function insertSql(
+  manager: EntityManager,
+  entity: EntityTarget<ObjectLiteral>,
+  rows: Record<string, string>[],
+  { orIgnore = false } = {},
+): string {
+  const placeholders = rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([column, parameter]) => [column, () => `:${parameter}`]),
+    ),
+  );
+  const insert = manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(placeholders)
+    .updateEntity(false);
+  return (orIgnore ? insert.orIgnore() : insert).getQuery();
 }

@@ -12,7 +12,7 @@ import { whereContains } from '../common/text-search';
 import { authConfig, AuthConfig } from '../config/configuration';
 import { isUniqueViolation, uniqueViolationField } from '../database/database-errors';
 import { RawValueReader } from '../database/raw-values';
-import { StatementCache } from '../database/statement-cache';
+import { insertSql, StatementCache } from '../database/statement-cache';
 import { runInTransaction } from '../database/transactions';
 import { TagsService } from '../tags/tags.service';
 import { UsersService } from '../users/users.service';
@@ -73,17 +73,16 @@ const NUMBERED_SLUG_ATTEMPTS = 4;
 export class PostsService {
   private readonly cursors: KeysetCursorCodec;
   private readonly postValues: RawValueReader;
-  private readonly statements: StatementCache;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tags: TagsService,
     private readonly users: UsersService,
+    private readonly statements: StatementCache,
     @Inject(authConfig.KEY) auth: AuthConfig,
   ) {
     this.cursors = new KeysetCursorCodec(auth.jwtSecret, 'posts');
     this.postValues = new RawValueReader(dataSource, Post);
-    this.statements = new StatementCache(dataSource);
   }
 
   /**
@@ -110,13 +109,13 @@ export class PostsService {
       };
       try {
         const tags = await runInTransaction(this.dataSource, async (tx) => {
-          await tx
-            .createQueryBuilder()
-            .insert()
-            .into(Post)
-            .values(post)
-            .updateEntity(false)
-            .execute();
+          const columns = Object.fromEntries(Object.keys(post).map((column) => [column, column]));
+          await this.statements.query(
+            'post-insert',
+            () => insertSql(tx, Post, [columns]),
+            post,
+            tx,
+          );
           return this.tags.tagPost(tx, post.id, dto.tags ?? [], { replace: false });
         });
         const { authorId: _authorId, ...written } = post;

@@ -7,6 +7,7 @@ import { parseSort } from '../common/sorting';
 import { whereContains } from '../common/text-search';
 import { dialectOfDataSource } from '../database/data-source-options';
 import { RawValueReader } from '../database/raw-values';
+import { insertSql, StatementCache } from '../database/statement-cache';
 import { Post } from '../posts/post.entity';
 import { CreateTagDto } from './dto/create-tag.dto';
 import { ListTagsQueryDto, TagSortField } from './dto/list-tags-query.dto';
@@ -30,7 +31,10 @@ export class TagsService {
   /** JSON array of the joined tags sorted by name, in each dialect's spelling; `[]` for none. */
   private readonly tagsJsonAggregate: string;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly statements: StatementCache,
+  ) {
     this.tagValues = new RawValueReader(dataSource, Tag);
     const tag = `'id', tag.id, 'name', tag.name`;
     this.tagsJsonAggregate = {
@@ -127,13 +131,13 @@ export class TagsService {
     }
     if (names.length === 0) return [];
     const tags = await this.upsertByNames(tx, names);
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(PostTag)
-      .values(tags.map((tag) => ({ postId, tagId: tag.id })))
-      .updateEntity(false)
-      .execute();
+    const links = tags.map((_tag, i) => ({ postId: 'postId', tagId: `tagId${i}` }));
+    await this.statements.query(
+      `post-tags-insert:${tags.length}`,
+      () => insertSql(tx, PostTag, links),
+      { postId, ...Object.fromEntries(tags.map((tag, i) => [`tagId${i}`, tag.id])) },
+      tx,
+    );
     return tags;
   }
 
@@ -189,22 +193,38 @@ export class TagsService {
    */
   private async upsertByNames(tx: EntityManager, names: readonly string[]): Promise<TagRefDto[]> {
     const sorted = [...names].sort();
-    const createdAt = new Date();
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(Tag)
-      .values(sorted.map((name) => ({ id: randomUUID(), name, createdAt })))
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
-    return tx
-      .createQueryBuilder(Tag, 'tag')
-      .select('tag.id', 'id')
-      .addSelect('tag.name', 'name')
-      .where('tag.name IN (:...names)', { names: sorted })
-      .orderBy('tag.name', 'ASC')
-      .getRawMany<TagRefDto>();
+    const rows = sorted.map((_name, i) => ({
+      id: `id${i}`,
+      name: `name${i}`,
+      createdAt: 'createdAt',
+    }));
+    await this.statements.query(
+      `tags-upsert:${sorted.length}`,
+      () => insertSql(tx, Tag, rows, { orIgnore: true }),
+      {
+        createdAt: new Date(),
+        ...Object.fromEntries(
+          sorted.flatMap((name, i) => [
+            [`id${i}`, randomUUID()],
+            [`name${i}`, name],
+          ]),
+        ),
+      },
+      tx,
+    );
+    return this.statements.query<TagRefDto>(
+      `tags-by-names:${sorted.length}`,
+      () =>
+        tx
+          .createQueryBuilder(Tag, 'tag')
+          .select('tag.id', 'id')
+          .addSelect('tag.name', 'name')
+          .where('tag.name IN (:...names)')
+          .orderBy('tag.name', 'ASC')
+          .getQuery(),
+      { names: sorted },
+      tx,
+    );
   }
 
   /** Every tag with the number of published posts carrying it, counted by one GROUP BY. */

@@ -7,6 +7,7 @@ import { AuthUser, isAdmin } from '../auth/auth-user';
 import { PageDto, toPage } from '../common/pagination';
 import { parseSort } from '../common/sorting';
 import { whereContains } from '../common/text-search';
+import { StatementCache } from '../database/statement-cache';
 import { runInTransaction } from '../database/transactions';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto, UserSortField } from './dto/list-users-query.dto';
@@ -39,6 +40,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly passwords: PasswordHasher,
     private readonly events: EventEmitter2,
+    private readonly statements: StatementCache,
   ) {}
 
   async register(dto: CreateUserDto): Promise<UserDto> {
@@ -156,11 +158,20 @@ export class UsersService {
   }
 
   /** The caller behind a token, or null when the account is gone or deactivated. */
+  /** Every authenticated request asks this (see AuthService.authenticate): a cached statement. */
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
-    const user = await this.dataSource.getRepository(User).findOne({
-      select: { id: true, username: true, role: true },
-      where: { id, isActive: true },
-    });
+    const [user] = await this.statements.query<AuthUser>(
+      'auth-user',
+      () =>
+        this.dataSource
+          .createQueryBuilder(User, 'user')
+          .select('user.id', 'id')
+          .addSelect('user.username', 'username')
+          .addSelect('user.role', 'role')
+          .where('user.id = :id AND user.isActive = :active')
+          .getQuery(),
+      { id, active: true },
+    );
     return user ? { id: user.id, username: user.username, role: user.role } : null;
   }
 
