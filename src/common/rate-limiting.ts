@@ -7,15 +7,11 @@ import {
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
-import {
-  ThrottlerGuard,
-  ThrottlerModule,
-  ThrottlerStorage,
-  ThrottlerStorageService,
-} from '@nestjs/throttler';
+import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
 import { rateLimitConfig, RateLimitConfig } from '../config/configuration';
+import { MemoryThrottlerStorage } from './memory-throttler-storage';
 
 const ONE_MINUTE_MS = 60_000;
 const LOGIN_ROUTE = 'rateLimit:loginRoute';
@@ -40,7 +36,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   private readonly logger = new Logger('RateLimit');
   private readonly redis: Redis;
   private readonly shared: ThrottlerStorageRedisService;
-  private readonly local = new ThrottlerStorageService();
+  private readonly local = new MemoryThrottlerStorage();
   private lastWarningAt = 0;
 
   constructor(redisUrl: string, keyPrefix: string) {
@@ -105,7 +101,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
         ],
         storage: config.redisUrl
           ? new SharedThrottlerStorage(config.redisUrl, config.redisKeyPrefix)
-          : undefined,
+          : new MemoryThrottlerStorage(),
       }),
     }),
   ],
