@@ -6,7 +6,7 @@ import { LoggingModule } from './common/logging';
 import { RateLimitingModule } from './common/rate-limiting';
 import { appConfig, authConfig, databaseConfig } from './config/configuration';
 import { validateEnvironment } from './config/environment';
-import { ContentModule } from './content/content.module';
+import { contentModuleIfConfigured } from './content/content-module-switch';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { PostsModule } from './posts/posts.module';
@@ -35,7 +35,7 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     PostsModule,
     TagsModule,
-    ContentModule.registerIfConfigured(),
+    contentModuleIfConfigured(),
   ],
 })
 export class AppModule {}

@@ -1,15 +1,7 @@
-import {
-  ExecutionContext,
-  Logger,
-  Module,
-  OnApplicationShutdown,
-  SetMetadata,
-} from '@nestjs/common';
+import { ExecutionContext, Module, SetMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import Redis from 'ioredis';
 import { rateLimitConfig, RateLimitConfig } from '../config/configuration';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
 
@@ -28,51 +20,21 @@ function isSafeMethod(context: ExecutionContext): boolean {
   return SAFE_METHODS.has(context.switchToHttp().getRequest<{ method: string }>().method);
 }
 
-/**
- * Counts in Redis so that several app instances share one limit; while Redis is unreachable it
- * counts in memory (limits then hold per instance) instead of failing or blocking requests.
- */
-export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
-  private readonly logger = new Logger('RateLimit');
-  private readonly redis: Redis;
-  private readonly shared: ThrottlerStorageRedisService;
-  private readonly local = new MemoryThrottlerStorage();
-  private lastWarningAt = 0;
+/** A rate-limit storage shared by several app instances through a store /health reports on. */
+export interface SharedRateLimitStorage {
+  ping(): Promise<boolean>;
+}
 
-  constructor(redisUrl: string, keyPrefix: string) {
-    // No offline queue: while Redis is down a command fails at once and the local count is used.
-    this.redis = new Redis(redisUrl, {
-      keyPrefix,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
-    this.redis.on('error', (error) => this.warn(`Redis unavailable (${error.message})`));
-    this.shared = new ThrottlerStorageRedisService(this.redis);
-  }
+export function isSharedRateLimitStorage(storage: unknown): storage is SharedRateLimitStorage {
+  return typeof (storage as Partial<SharedRateLimitStorage> | undefined)?.ping === 'function';
+}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string) {
-    try {
-      return await this.shared.increment(key, ttl, limit, blockDuration, name);
-    } catch (error) {
-      this.warn(`counting in memory: ${(error as Error).message}`);
-      return this.local.increment(key, ttl, limit, blockDuration, name);
-    }
-  }
-
-  async ping(): Promise<boolean> {
-    return this.redis.status === 'ready' && (await this.redis.ping()) === 'PONG';
-  }
-
-  onApplicationShutdown(): void {
-    this.redis.disconnect(false);
-    this.local.onApplicationShutdown();
-  }
-
-  private warn(message: string): void {
-    if (Date.now() - this.lastWarningAt < 30_000) return;
-    this.lastWarningAt = Date.now();
-    this.logger.warn(message);
-  }
+/** The Redis-backed storage, loaded only when REDIS_URL is set (ioredis is ~15 MiB of memory). */
+function sharedStorage(redisUrl: string, keyPrefix: string): ThrottlerStorage {
+  type SharedStorageModule = typeof import('./shared-throttler-storage');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  const shared = require('./shared-throttler-storage') as SharedStorageModule;
+  return new shared.SharedThrottlerStorage(redisUrl, keyPrefix);
 }
 
 /**
@@ -100,7 +62,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
           },
         ],
         storage: config.redisUrl
-          ? new SharedThrottlerStorage(config.redisUrl, config.redisKeyPrefix)
+          ? sharedStorage(config.redisUrl, config.redisKeyPrefix)
           : new MemoryThrottlerStorage(),
       }),
     }),

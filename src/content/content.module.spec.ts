@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { ContentModule, ContentModuleOff, isContentStoreConfigured } from './content.module';
+import { getConnectionToken } from '@nestjs/mongoose';
+import {
+  contentModuleIfConfigured,
+  ContentModuleOff,
+  isContentStoreConfigured,
+  MONGOOSE_CONNECTION,
+} from './content-module-switch';
+import { ContentModule } from './content.module';
 
-describe('ContentModule.registerIfConfigured', () => {
+describe('contentModuleIfConfigured', () => {
   const saved = process.env.MONGODB_URI;
   afterEach(() => {
     if (saved === undefined) delete process.env.MONGODB_URI;
@@ -9,7 +16,7 @@ describe('ContentModule.registerIfConfigured', () => {
   });
 
   // The reference is created once (when AppModule is loaded) and resolved by each scan.
-  const reference = ContentModule.registerIfConfigured();
+  const reference = contentModuleIfConfigured();
 
   it('resolves to the content module when MONGODB_URI is set at scan time', () => {
     process.env.MONGODB_URI = 'mongodb://127.0.0.1:27017/blog';
@@ -24,6 +31,10 @@ describe('ContentModule.registerIfConfigured', () => {
   it('decides from the validated environment: an empty value is unset, a bad one stops the boot', () => {
     expect(isContentStoreConfigured({ MONGODB_URI: '' })).toBe(false);
     expect(() => isContentStoreConfigured({ MONGODB_URI: 'http://mongo' })).toThrow(/MONGODB_URI/);
+  });
+
+  it('names the Mongoose connection as @nestjs/mongoose does, without loading it', () => {
+    expect(MONGOOSE_CONNECTION).toBe(getConnectionToken());
   });
 });
 

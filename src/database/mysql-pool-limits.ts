@@ -1,6 +1,6 @@
-import * as mysql2 from 'mysql2';
+import type * as Mysql2 from 'mysql2';
 
-type Callback = (error: NodeJS.ErrnoException | null, connection?: mysql2.PoolConnection) => void;
+type Callback = (error: NodeJS.ErrnoException | null, connection?: Mysql2.PoolConnection) => void;
 
 export interface PoolLimits {
   acquireTimeoutMs: number;
@@ -13,10 +13,13 @@ export interface PoolLimits {
  * the module TypeORM receives (`driver` option): every pooled connection gets the session
  * statement timeout, and `getConnection` fails with `POOL_ACQUIRE_TIMEOUT` after the configured wait.
  */
-export function mysql2WithPoolLimits(limits: PoolLimits): typeof mysql2 {
+export function mysql2WithPoolLimits(limits: PoolLimits): typeof Mysql2 {
+  // Loaded here, for MariaDB/MySQL only: on the other dialects it is ~15 MiB of unused memory.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mysql2 = require('mysql2') as typeof Mysql2;
   return {
     ...mysql2,
-    createPool(config: mysql2.PoolOptions) {
+    createPool(config: Mysql2.PoolOptions) {
       const pool = mysql2.createPool(config);
       const statementTimeoutSeconds = limits.statementTimeoutMs / 1000;
       pool.on('connection', (connection) => {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
+import { ModuleRef } from '@nestjs/core';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import {
@@ -10,19 +10,23 @@ import {
   MongooseHealthIndicator,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { Public } from '../auth/auth.decorators';
-import { SharedThrottlerStorage } from '../common/rate-limiting';
+import { MONGOOSE_CONNECTION } from '../content/content-module-switch';
+import { isSharedRateLimitStorage } from '../common/rate-limiting';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  /** Created on first use, only with MongoDB on: creating it loads Mongoose (~30 MiB). */
+  private mongoose?: Promise<MongooseHealthIndicator>;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly mongoose: MongooseHealthIndicator,
+    private readonly moduleRef: ModuleRef,
     // Exists only when the content module is mounted (MONGODB_URI set).
-    @Optional() @InjectConnection() private readonly mongoConnection?: Connection,
+    @Optional() @Inject(MONGOOSE_CONNECTION) private readonly mongoConnection?: Connection,
     private readonly indicators?: HealthIndicatorService,
     @Inject(ThrottlerStorage) private readonly rateLimitStorage?: unknown,
   ) {}
@@ -43,10 +47,11 @@ export class HealthController {
     ];
     if (this.mongoConnection) {
       const connection = this.mongoConnection;
-      checks.push(() => this.mongoose.pingCheck('mongodb', { connection, timeout: 3000 }));
+      const mongoose = this.mongooseIndicator();
+      checks.push(async () => (await mongoose).pingCheck('mongodb', { connection, timeout: 3000 }));
     }
     const storage = this.rateLimitStorage;
-    if (storage instanceof SharedThrottlerStorage && this.indicators) {
+    if (isSharedRateLimitStorage(storage) && this.indicators) {
       const indicators = this.indicators;
       checks.push(async () => {
         const redis = indicators.check('redis');
@@ -54,5 +59,10 @@ export class HealthController {
       });
     }
     return this.health.check(checks);
+  }
+
+  private mongooseIndicator(): Promise<MongooseHealthIndicator> {
+    this.mongoose ??= this.moduleRef.resolve(MongooseHealthIndicator, undefined, { strict: false });
+    return this.mongoose;
   }
 }
