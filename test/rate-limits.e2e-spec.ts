@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PASSWORD, registerAndLogin, uniqueName } from './utils/fixtures';
 import { createTestApp, TestApp } from './utils/test-app';
-
-const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+import { redisReachable, TEST_REDIS_URL } from './utils/test-redis';
 
 function newUserBody() {
   return { email: `${uniqueName()}@example.com`, username: uniqueName(), password: PASSWORD };
@@ -28,9 +27,12 @@ describe('Write rate limit (in memory, no Redis configured)', () => {
   });
 });
 
-describe('Rate limits shared through Redis by several app instances', () => {
+// Needs a Redis server (the global setup checks TEST_REDIS_URL and prints why when it skips).
+const describeWithRedis = redisReachable() ? describe : describe.skip;
+
+describeWithRedis('Rate limits shared through Redis by several app instances', () => {
   const env = {
-    REDIS_URL,
+    REDIS_URL: TEST_REDIS_URL,
     RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     LOGIN_RATE_LIMIT: '4',
   };

@@ -1,11 +1,13 @@
 import { resetSecretsWatch } from './secrets-watch';
 import { TEST_DATABASE_URL, TEST_DIALECT } from './test-database';
 import { mongoTargetLine } from './test-mongo';
+import { checkRedisReachable } from './test-redis';
 
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   const where =
     TEST_DIALECT === 'sqlite' ? 'SQLite (a temporary file per suite)' : TEST_DATABASE_URL;
   console.log(`\ne2e suites run against ${TEST_DIALECT}: ${where}`);
   console.log(mongoTargetLine());
+  console.log(await checkRedisReachable());
   resetSecretsWatch();
 }
