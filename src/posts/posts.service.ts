@@ -133,10 +133,11 @@ export class PostsService {
   }
 
   /**
-   * A page in 2 statements whatever its size, run together: the page of ids (chosen on an index
-   * that serves the filters and the sort, before anything is joined) joined to the posts, their
-   * authors, comment counts and tags; and the total. A `cursor` continues after the previous
-   * page's last post (keyset), so any depth costs what the first page costs.
+   * A page in one statement whatever its size: the page of ids (chosen on an index that serves
+   * the filters and the sort, before anything is joined) joined to the posts, their authors,
+   * comment counts and tags, with the total computed once alongside. A page past the end takes a
+   * second statement for its total. A `cursor` continues after the previous page's last post
+   * (keyset), so any depth costs what the first page costs.
    */
   list(query: ListPostsQueryDto, viewer?: AuthUser): Promise<CursorPageDto<PostDto>> {
     return this.findPage(query, viewer, query.authorId);
@@ -173,23 +174,27 @@ export class PostsService {
       pageOffset: offset,
     };
 
-    const [rows, counted] = await Promise.all([
-      this.statements.query<PostRow>(
-        `posts-page:${filters}:${query.sort}:${from}:${bounds.size}:${bounds.firstPage}`,
-        () => this.pageSql(filtered, order, position, bounds),
-        pageValues,
-      ),
-      this.statements.query<{ total: unknown }>(
-        `posts-count:${filters}`,
-        () => filtered.clone().select('COUNT(*)', 'total').getQuery(),
-        filterValues,
-      ),
-    ]);
+    const rows = await this.statements.query<PostRow & { total: unknown }>(
+      `posts-page:${filters}:${query.sort}:${from}:${bounds.size}:${bounds.firstPage}`,
+      () => this.pageSql(filtered, order, position, bounds),
+      pageValues,
+    );
+    // The total comes with the page's rows; a page past the end has no row to bring it.
+    const total =
+      rows.length > 0
+        ? rows[0].total
+        : (
+            await this.statements.query<{ total: unknown }>(
+              `posts-count:${filters}`,
+              () => this.countSql(filtered),
+              filterValues,
+            )
+          )[0]?.total;
     const hasNextPage = rows.length > query.limit;
     const pageRows = hasNextPage ? rows.slice(0, query.limit) : rows;
     const items = pageRows.map((row) => this.toPostDto(row));
     const nextCursor = hasNextPage ? this.encodeCursor(query.sort, order, pageRows.at(-1)!) : null;
-    return toCursorPage(items, Number(counted[0]?.total ?? 0), query, nextCursor);
+    return toCursorPage(items, Number(total ?? 0), query, nextCursor);
   }
 
   findOne(id: string, viewer?: AuthUser): Promise<PostDto> {
@@ -420,7 +425,8 @@ export class PostsService {
 
   /**
    * The SQL of a page: its ids (a subquery on the filters, the sort and, with a cursor, where the
-   * page starts) joined to the posts' columns. The page size is written into the SQL, and so is
+   * page starts) joined to the posts' columns, and the total (a subquery PostgreSQL runs once,
+   * as an InitPlan). The page size is written into the SQL, and so is
    * the offset of a first page: PostgreSQL estimates a parameter LIMIT or OFFSET at a tenth of
    * the table, which makes the plan it could reuse look costlier than planning anew; with
    * literals it keeps one plan per prepared statement instead of planning every request.
@@ -442,8 +448,14 @@ export class PostsService {
     const page = `(${pageIds.getQuery()} LIMIT ${size} OFFSET ${firstPage ? '0' : ':pageOffset'})`;
     const query = this.postRows()
       .addSelect(sortExpression('post', order.field), 'sortKey')
+      .addSelect(`(${this.countSql(filtered)})`, 'total')
       .innerJoin(page, 'page', `${escape('page')}.${escape('id')} = post.id`);
     return this.orderPosts(query, 'post', order).getQuery();
+  }
+
+  /** How many posts the filters keep (a page's total). */
+  private countSql(filtered: SelectQueryBuilder<Post>): string {
+    return filtered.clone().select('COUNT(*)', 'total').getQuery();
   }
 
   private visiblePostRows(viewer?: AuthUser): SelectQueryBuilder<Post> {
