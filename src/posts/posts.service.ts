@@ -45,7 +45,7 @@ interface PostRow {
   commentCount: unknown;
   /** The post's tags as JSON (see TagsService.selectTagsJson). */
   tags: unknown;
-  /** The value the page is sorted on, as the database compares it (keyset cursors carry it). */
+  /** On a title sort, the title as the database compares it (keyset cursors carry it). */
   sortKey?: unknown;
 }
 
@@ -399,7 +399,7 @@ export class PostsService {
     const value =
       field === 'title'
         ? String(last.sortKey)
-        : (this.postValues.read<Date | null>(field, last.sortKey)?.toISOString() ?? null);
+        : (this.postValues.read<Date | null>(field, last[field])?.toISOString() ?? null);
     return this.cursors.encode([sort, value, last.id]);
   }
 
@@ -447,9 +447,11 @@ export class PostsService {
     if (position) this.startAfter(pageIds, 'candidate', order, position);
     const page = `(${pageIds.getQuery()} LIMIT ${size} OFFSET ${firstPage ? '0' : ':pageOffset'})`;
     const query = this.postRows()
-      .addSelect(sortExpression('post', order.field), 'sortKey')
       .addSelect(`(${this.countSql(filtered)})`, 'total')
       .innerJoin(page, 'page', `${escape('page')}.${escape('id')} = post.id`);
+    // A title sort compares LOWER(title), which cursors carry; a date sort's value is the row's
+    // own column (selected again under another name, the query builder would repeat both).
+    if (order.field === 'title') query.addSelect(sortExpression('post', 'title'), 'sortKey');
     return this.orderPosts(query, 'post', order).getQuery();
   }
 
