@@ -23,8 +23,18 @@ class PreparedStatement {
 interface CachedStatement {
   /** The SQL with TypeORM's `:named` parameters, as the query builder wrote it. */
   sql: string;
-  /** PostgreSQL only: the statement name and the positional SQL it was first prepared with. */
-  prepared?: { name: string; text: string };
+  /** PostgreSQL only: the prepared statement, once the shape has run. */
+  prepared?: Prepared;
+}
+
+interface Prepared {
+  name: string;
+  /** The SQL with positional parameters ($1, $2, ...). */
+  text: string;
+  /** Where each positional value comes from: a named parameter, or an item of a list one. */
+  slots: { parameter: string; item?: number }[];
+  /** The length of each list parameter the text was written for. */
+  listLengths: Map<string, number>;
 }
 
 /** Beyond this many shapes (filter combinations), statements are built per request again. */
@@ -72,24 +82,63 @@ export class StatementCache {
       cached = this.statements.size < MAX_SHAPES;
       if (cached) this.statements.set(shape, statement);
     }
+    const runner = manager ?? this.dataSource;
+    if (cached && this.isPostgres) {
+      const prepared = statement.prepared ?? this.prepare(statement, parameters);
+      const values = prepared && valuesFor(prepared, parameters);
+      if (values) {
+        const named = new PreparedStatement(prepared.name, prepared.text) as unknown as string;
+        return runner.query<Row[]>(named, values);
+      }
+    }
     const [text, values] = this.dataSource.driver.escapeQueryWithParameters(
       statement.sql,
       parameters,
     );
-    const sql = cached && this.isPostgres ? this.prepare(statement, text) : text;
-    return (manager ?? this.dataSource).query<Row[]>(sql, values);
+    return runner.query<Row[]>(text, values);
   }
 
-  private prepare(statement: CachedStatement, text: string): string {
-    if (!statement.prepared) {
-      if (this.preparedCount === MAX_PREPARED) return text;
-      statement.prepared = { name: `hot_${++this.preparedCount}`, text };
+  /**
+   * Writes the positional SQL once, with markers standing for the values, which tells where each
+   * value of later requests goes: no more rewriting of the SQL per request (a regular expression
+   * over the whole text, ~6% of the CPU of GET /posts/:id). PostgreSQL's escaping changes no value,
+   * so the values can go as they are. Raw SQL values (functions) are not prepared.
+   */
+  private prepare(statement: CachedStatement, parameters: ObjectLiteral): Prepared | undefined {
+    if (this.preparedCount === MAX_PREPARED) return undefined;
+    const markers: ObjectLiteral = {};
+    const listLengths = new Map<string, number>();
+    for (const [parameter, value] of Object.entries(parameters)) {
+      if (typeof value === 'function') return undefined;
+      if (Array.isArray(value)) listLengths.set(parameter, value.length);
+      markers[parameter] = Array.isArray(value)
+        ? value.map((_item, item) => ({ parameter, item }))
+        : { parameter };
     }
-    // A name stands for one SQL text on every connection; should a shape ever expand to other
-    // SQL (it must not), that request runs unprepared rather than fail.
-    if (statement.prepared.text !== text) return text;
-    return new PreparedStatement(statement.prepared.name, text) as unknown as string;
+    const [text, slots] = this.dataSource.driver.escapeQueryWithParameters(statement.sql, markers);
+    statement.prepared = { name: `hot_${++this.preparedCount}`, text, slots, listLengths };
+    return statement.prepared;
   }
+}
+
+/**
+ * The positional values of a prepared statement for these parameters, or undefined when they do
+ * not fit the text it was written for (a parameter missing, a list of another length: a shape
+ * that does not determine its SQL, which must not happen); the request then runs unprepared.
+ */
+function valuesFor(prepared: Prepared, parameters: ObjectLiteral): unknown[] | undefined {
+  for (const [parameter, length] of prepared.listLengths) {
+    const value: unknown = parameters[parameter];
+    if (!Array.isArray(value) || value.length !== length) return undefined;
+  }
+  const values: unknown[] = [];
+  for (const { parameter, item } of prepared.slots) {
+    if (!(parameter in parameters)) return undefined;
+    const value: unknown = parameters[parameter];
+    if (item === undefined && Array.isArray(value)) return undefined;
+    values.push(item === undefined ? value : (value as unknown[])[item]);
+  }
+  return values;
 }
 
 /**
