@@ -17,13 +17,15 @@ export const MAX_SLUG_LENGTH = 255;
  * The indexes serve the list endpoint's filters and sorts, each ending in `id` (the tie-break of
  * every sort and of keyset cursors) so that a page of ids is read from the index alone:
  * anonymous readers (`published`), an author's posts, admins and signed-in readers (`createdAt`),
- * and the `publishedAt` sort.
+ * and the `publishedAt` sort. `published` alone is the narrow index that the totals of anonymous
+ * lists count.
  */
 @Entity('posts')
 @Index('IDX_posts_published_createdAt_id', ['published', 'createdAt', 'id'])
 @Index('IDX_posts_authorId_createdAt_id', ['authorId', 'createdAt', 'id'])
 @Index('IDX_posts_createdAt_id', ['createdAt', 'id'])
 @Index('IDX_posts_published_publishedAt_id', ['published', 'publishedAt', 'id'])
+@Index('IDX_posts_published', ['published'])
 export class Post {
   @PrimaryColumn('uuid')
   id: string;
