@@ -1,28 +1,14 @@
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { RegisteredUser, uniqueName } from './fixtures';
+import type { components } from './openapi-types';
 
-export interface PostBody {
-  id: string;
-  title: string;
-  slug: string;
-  content: string;
-  published: boolean;
-  publishedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  author: { id: string; username: string };
-  tags: { id: string; name: string }[];
-  commentCount: number;
-}
+/** A post as the API answers it: the generated type of the documented schema, so the two agree. */
+export type PostBody = components['schemas']['PostDto'];
 
-export interface PostPage {
+export type PostPage = Omit<components['schemas']['CursorPageDto'], 'items'> & {
   items: PostBody[];
-  total: number;
-  skip: number | null;
-  limit: number;
-  nextCursor: string | null;
-}
+};
 
 /** Creates a post through the API (a fresh title unless given) and answers its body. */
 export async function createPost(
