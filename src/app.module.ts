@@ -3,13 +3,13 @@ import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import { LoggingModule } from './common/logging';
-import { RateLimitingModule } from './common/rate-limiting';
 import { appConfig, authConfig, databaseConfig } from './config/configuration';
 import { validateEnvironment } from './config/environment';
 import { contentModuleIfConfigured } from './content/content-module-switch';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { PostsModule } from './posts/posts.module';
+import { RateLimitingModule } from './rate-limiting/rate-limiting.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 

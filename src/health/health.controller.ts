@@ -13,7 +13,7 @@ import {
 import type { Connection } from 'mongoose';
 import { Public } from '../auth/auth.decorators';
 import { MONGOOSE_CONNECTION } from '../content/content-module-switch';
-import { isSharedRateLimitStorage } from '../common/rate-limiting';
+import { isSharedRateLimitStorage } from '../rate-limiting/rate-limiting.module';
 
 @ApiTags('health')
 @Controller('health')

@@ -1,20 +1,13 @@
-import { ExecutionContext, Module, SetMetadata } from '@nestjs/common';
+import { ExecutionContext, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { rateLimitConfig, RateLimitConfig } from '../config/configuration';
+import { isLoginRoute } from './login-rate-limit.decorator';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
 
 const ONE_MINUTE_MS = 60_000;
-const LOGIN_ROUTE = 'rateLimit:loginRoute';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Marks the route the login limit applies to (LOGIN_RATE_LIMIT a minute per client). */
-export const LoginRateLimit = () => SetMetadata(LOGIN_ROUTE, true);
-
-function isLoginRoute(context: ExecutionContext): boolean {
-  return Reflect.getMetadata(LOGIN_ROUTE, context.getHandler()) === true;
-}
 
 function isSafeMethod(context: ExecutionContext): boolean {
   return SAFE_METHODS.has(context.switchToHttp().getRequest<{ method: string }>().method);

@@ -3,7 +3,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
-import type { SharedRateLimitStorage } from './rate-limiting';
+import type { SharedRateLimitStorage } from './rate-limiting.module';
 
 /**
  * Counts in Redis so that several app instances share one limit; while Redis is unreachable it
