@@ -1,11 +1,10 @@
+// First: the CLI reads the same .env as the app, before anything can declare the entities.
+import './src/config/load-env';
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { validateEnvironment } from './src/config/environment';
 import { buildDataSourceOptions } from './src/database/data-source-options';
 
-// The CLI reads the same .env and the same validated variables as the app.
-if (existsSync('.env')) process.loadEnvFile('.env');
 const env = validateEnvironment(process.env);
 
 export default new DataSource(

@@ -112,7 +112,7 @@ function seed(databaseUrl) {
   const run = spawnSync(
     process.execPath,
     [
-      'dist/src/database/seed/seed.js',
+      'dist/src/seed/seed.js',
       ...DATA_SET,
       '--comments',
       '0',

@@ -1,3 +1,5 @@
+// First: `.env` must be in process.env before AppModule's imports declare the entities.
+import './config/load-env';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

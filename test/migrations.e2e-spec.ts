@@ -25,6 +25,32 @@ async function remainingEntityTables(dataSource: DataSource): Promise<string[]> 
   }
 }
 
+/** The type of `posts.content` as the database itself reports it. */
+async function contentColumnType(dataSource: DataSource): Promise<string> {
+  switch (TEST_DIALECT) {
+    case 'mysql': {
+      const [column] = await dataSource.query(
+        `SELECT DATA_TYPE AS type FROM information_schema.COLUMNS ` +
+          `WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'posts' AND COLUMN_NAME = 'content'`,
+      );
+      return column.type;
+    }
+    case 'postgres': {
+      const [column] = await dataSource.query(
+        `SELECT data_type AS type FROM information_schema.columns ` +
+          `WHERE table_schema = current_schema() AND table_name = 'posts' AND column_name = 'content'`,
+      );
+      return column.type;
+    }
+    case 'sqlite': {
+      const columns: { name: string; type: string }[] = await dataSource.query(
+        `PRAGMA table_info("posts")`,
+      );
+      return columns.find((column) => column.name === 'content')!.type.toLowerCase();
+    }
+  }
+}
+
 describe(`Migrations on ${TEST_DIALECT}`, () => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -59,6 +85,13 @@ describe(`Migrations on ${TEST_DIALECT}`, () => {
   it('run up again after a full revert, still matching the entities', async () => {
     await dataSource.runMigrations({ transaction: 'each' });
     expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+  });
+
+  it('give posts.content room for 100,000 characters: mediumtext on MariaDB/MySQL, text elsewhere', async () => {
+    const expected = TEST_DIALECT === 'mysql' ? 'mediumtext' : 'text';
+    expect(await contentColumnType(dataSource)).toBe(expected);
+    const entityColumn = dataSource.getMetadata('posts').findColumnWithPropertyName('content');
+    expect(entityColumn?.type).toBe(expected);
   });
 
   it('never use synchronize', () => {

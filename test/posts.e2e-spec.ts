@@ -1,4 +1,5 @@
-import { TagsService } from '../src/tags/tags.service';
+import { EntitySubscriberInterface } from 'typeorm';
+import { Post } from '../src/posts/post.entity';
 import { UsersService } from '../src/users/users.service';
 import {
   MISSING_UUID,
@@ -152,14 +153,16 @@ describe('Posts (section 3)', () => {
     });
 
     it('leaves nothing behind when the transaction fails halfway', async () => {
-      const tags = t.app.get(TagsService);
-      const original = tags.tagPost.bind(tags);
-      const spy = jest.spyOn(tags, 'tagPost').mockImplementationOnce(async (...args) => {
-        await original(...args);
-        throw new Error('simulated failure after the links were written');
-      });
+      // Fails the transaction once the post row is written, after its new tag was created.
+      const failAfterPostInsert: EntitySubscriberInterface<Post> = {
+        listenTo: () => Post,
+        afterInsert: () => {
+          throw new Error('simulated failure after the post was written');
+        },
+      };
       const title = uniqueName('Doomed');
       const tag = uniqueTag('doomed');
+      t.dataSource.subscribers.push(failAfterPostInsert);
       try {
         await t.api
           .post('/posts')
@@ -167,7 +170,7 @@ describe('Posts (section 3)', () => {
           .send({ title, tags: [tag] })
           .expect(500);
       } finally {
-        spy.mockRestore();
+        t.dataSource.subscribers.splice(t.dataSource.subscribers.indexOf(failAfterPostInsert), 1);
       }
       expect(await countRows(t.dataSource, 'posts', 'title', title)).toBe(0);
       expect(await countRows(t.dataSource, 'tags', 'name', tag)).toBe(0);

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
+import { assertEntityDialect, dialectOf } from './dialect';
 import { mysql2WithPoolLimits } from './mysql-pool-limits';
-import { usePostgresUtcTimestamps } from './postgres-utc';
-import { ENTITIES } from './entities';
+import { postgresUtcPoolOptions } from './postgres-utc';
+import { SchemaNamingStrategy } from './naming-strategy';
 import { SqlLogger } from './sql-logger';
 
-export type Dialect = 'sqlite' | 'postgres' | 'mysql';
+export type { Dialect } from './dialect';
+export { dialectOf, dialectOfDataSource } from './dialect';
 
 export interface DatabaseSettings {
   url: string;
@@ -22,27 +24,20 @@ export interface DatabaseSettings {
 const DEFAULTS = { slowQueryMs: 500, acquireTimeoutMs: 5000, statementTimeoutMs: 15_000 };
 
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
-
-export function dialectOf(url: string): Dialect {
-  if (url.startsWith('sqlite:')) return 'sqlite';
-  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
-  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
-  throw new Error(`Unsupported DATABASE_URL scheme: ${url.split(':')[0]}`);
-}
-
-/** The dialect of a data source built from these options. */
-export function dialectOfDataSource(dataSource: DataSource): Dialect {
-  const { type } = dataSource.options;
-  if (type === 'postgres') return 'postgres';
-  return type === 'mysql' || type === 'mariadb' ? 'mysql' : 'sqlite';
-}
+/**
+ * Every `*.entity` file of the domains: the app and the migration CLI see the same entities
+ * without this floor importing a domain. Each module still registers its own with forFeature.
+ */
+const ENTITIES_GLOB = join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 /**
  * The one place that turns configuration into TypeORM options, shared by the Nest app and by
  * ormconfig.ts (the migration CLI), so both always see the same entities and migrations.
- * `synchronize` is deliberately absent: the schema changes only through migrations.
+ * `synchronize` is deliberately absent: the schema changes only through migrations. Refuses a
+ * URL of another dialect than the one this process's entities are declared for (dialect.ts).
  */
 export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptions {
+  assertEntityDialect(input.url);
   const settings = {
     ...input,
     slowQueryMs: input.slowQueryMs ?? DEFAULTS.slowQueryMs,
@@ -50,7 +45,8 @@ export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptio
     statementTimeoutMs: input.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
   };
   const common = {
-    entities: ENTITIES,
+    entities: [ENTITIES_GLOB],
+    namingStrategy: new SchemaNamingStrategy(),
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
     synchronize: false,
@@ -76,13 +72,14 @@ export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptio
       };
     }
     case 'postgres':
-      usePostgresUtcTimestamps();
       return {
         ...common,
         type: 'postgres',
         url: settings.url,
         poolSize: settings.poolSize,
         extra: {
+          // `timestamp` values read and written as UTC, by this pool's clients only.
+          ...postgresUtcPoolOptions(),
           options: `-c timezone=UTC -c statement_timeout=${settings.statementTimeoutMs}`,
           // node-postgres applies this to waiting for a free pooled client as well as connecting.
           connectionTimeoutMillis: settings.acquireTimeoutMs,

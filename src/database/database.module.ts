@@ -1,11 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/configuration';
 import { buildDataSourceOptions } from './data-source-options';
-import { StatementCache } from './statement-cache';
 
-@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -18,7 +16,5 @@ import { StatementCache } from './statement-cache';
       }),
     }),
   ],
-  providers: [StatementCache],
-  exports: [StatementCache],
 })
 export class DatabaseModule {}

@@ -1,6 +1,7 @@
 import { QueryRunner, TableColumnOptions } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { LONG_TEXT_COLUMN_PROBE } from './long-text-column';
+import { dialectOfDataSource } from './dialect';
+import { longTextType } from './long-text-column';
 
 /**
  * Column builders for migrations that run unchanged on SQLite, PostgreSQL and MariaDB/MySQL.
@@ -35,14 +36,17 @@ export function textColumn(
   return { name, type: 'text', ...options };
 }
 
-/** Matches `@LongTextColumn()`: `text`, or `mediumtext` on MariaDB/MySQL (see long-text-column.ts). */
+/**
+ * Matches `@LongTextColumn()`: `text`, or `mediumtext` on MariaDB/MySQL (see long-text-column.ts).
+ * Chosen by the connection the migration runs on, which is the dialect the entities were
+ * declared for (buildDataSourceOptions refuses any other).
+ */
 export function longTextColumn(
   queryRunner: QueryRunner,
   name: string,
   options: Partial<TableColumnOptions> = {},
 ): TableColumnOptions {
-  const type = queryRunner.connection.driver.normalizeType(LONG_TEXT_COLUMN_PROBE);
-  return { name, type, ...options };
+  return { name, type: longTextType(dialectOfDataSource(queryRunner.connection)), ...options };
 }
 
 /**

@@ -13,8 +13,7 @@ export class SqlLogger implements TypeOrmLogger {
   constructor(private readonly logStatements: boolean) {}
 
   logQuery(query: string): void {
-    // String(): prepared statements arrive as objects (see statement-cache.ts).
-    if (this.logStatements) this.logger.debug(String(query));
+    if (this.logStatements) this.logger.debug(query);
   }
 
   logQueryError(error: string | Error, query: string): void {

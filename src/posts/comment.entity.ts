@@ -21,14 +21,14 @@ export class Comment {
   @Column('uuid')
   postId: string;
 
-  @ManyToOne(() => Post, { onDelete: 'CASCADE' })
+  @ManyToOne(() => Post, (post) => post.comments, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
   @JoinColumn({ name: 'postId', foreignKeyConstraintName: 'FK_comments_postId' })
   post: Post;
 
   @Column('uuid')
   authorId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne(() => User, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
   @JoinColumn({ name: 'authorId', foreignKeyConstraintName: 'FK_comments_authorId' })
   author: User;
 

@@ -1,56 +1,34 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AuthUser, isAdmin } from '../auth/auth-user';
 import { PageDto, PaginationQueryDto, toPage } from '../common/pagination';
 import { classifyDatabaseError } from '../database/database-errors';
-import { RawValueReader } from '../database/raw-values';
 import { Comment } from './comment.entity';
-import { CommentDto, CreateCommentDto } from './dto/comment.dto';
-import { Post } from './post.entity';
+import { CommentDto, CreateCommentDto, toCommentDto } from './dto/comment.dto';
+import { isVisibleTo } from './post-visibility';
 import { PostsService } from './posts.service';
-
-interface CommentRow {
-  id: string;
-  postId: string;
-  body: string;
-  createdAt: unknown;
-  authorId: string;
-  authorUsername: string;
-}
 
 /** Comments live under posts: whoever cannot see a post (a draft) cannot reach its comments. */
 @Injectable()
 export class CommentsService {
-  private readonly commentValues: RawValueReader;
-  private readonly postValues: RawValueReader;
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
     private readonly posts: PostsService,
-  ) {
-    this.commentValues = new RawValueReader(dataSource, Comment);
-    this.postValues = new RawValueReader(dataSource, Post);
-  }
+  ) {}
 
   async create(postId: string, author: AuthUser, dto: CreateCommentDto): Promise<CommentDto> {
     await this.posts.assertVisible(postId, author);
-    const comment = {
+    const comment = this.comments.create({
       id: randomUUID(),
       postId,
       authorId: author.id,
       body: dto.body,
       createdAt: new Date(),
-    };
+    });
     try {
-      await this.dataSource
-        .createQueryBuilder()
-        .insert()
-        .into(Comment)
-        .values(comment)
-        .updateEntity(false)
-        .execute();
+      await this.comments.insert({ ...comment });
     } catch (error) {
       // The post was deleted between the check and the insert.
       if (classifyDatabaseError(error) === 'foreign-key') {
@@ -58,47 +36,31 @@ export class CommentsService {
       }
       throw error;
     }
-    return {
-      id: comment.id,
-      postId,
-      body: comment.body,
-      createdAt: comment.createdAt,
-      author: { id: author.id, username: author.username },
-    };
+    return toCommentDto({ ...comment, author });
   }
 
-  /** Oldest first; the page and the total run together after the visibility check. */
+  /**
+   * Oldest first, after the visibility check: the page with each comment's author (a many-to-one
+   * join, which cannot multiply rows, so LIMIT applies to comments) and the total, which TypeORM
+   * counts only when the page is full.
+   */
   async list(
     postId: string,
     query: PaginationQueryDto,
     viewer?: AuthUser,
   ): Promise<PageDto<CommentDto>> {
     await this.posts.assertVisible(postId, viewer);
-    const ofPost = this.dataSource
-      .createQueryBuilder(Comment, 'comment')
-      .where('comment.postId = :postId', { postId });
-    const page = ofPost
-      .clone()
+    const [comments, total] = await this.comments
+      .createQueryBuilder('comment')
       .innerJoin('comment.author', 'author')
-      .select('comment.id', 'id')
-      .addSelect('comment.postId', 'postId')
-      .addSelect('comment.body', 'body')
-      .addSelect('comment.createdAt', 'createdAt')
-      .addSelect('author.id', 'authorId')
-      .addSelect('author.username', 'authorUsername')
+      .addSelect(['author.id', 'author.username'])
+      .where('comment.postId = :postId', { postId })
       .orderBy('comment.createdAt', 'ASC')
       .addOrderBy('comment.id', 'ASC')
       .offset(query.skip)
-      .limit(query.limit);
-    const [rows, counted] = await Promise.all([
-      page.getRawMany<CommentRow>(),
-      ofPost.clone().select('COUNT(*)', 'total').getRawOne<{ total: unknown }>(),
-    ]);
-    return toPage(
-      rows.map((row) => this.toCommentDto(row)),
-      Number(counted?.total ?? 0),
-      query,
-    );
+      .limit(query.limit)
+      .getManyAndCount();
+    return toPage(comments.map(toCommentDto), total, query);
   }
 
   /**
@@ -106,43 +68,24 @@ export class CommentsService {
    * caller cannot see is 404 (unless they wrote it), as the post itself would be.
    */
   async remove(id: string, caller: AuthUser): Promise<void> {
-    const found = await this.dataSource
-      .createQueryBuilder(Comment, 'comment')
+    const comment = await this.comments
+      .createQueryBuilder('comment')
       .innerJoin('comment.post', 'post')
-      .select('comment.authorId', 'authorId')
-      .addSelect('post.authorId', 'postAuthorId')
-      .addSelect('post.published', 'postPublished')
+      .select(['comment.id', 'comment.authorId', 'post.id', 'post.authorId', 'post.published'])
       .where('comment.id = :id', { id })
-      .getRawOne<{ authorId: string; postAuthorId: string; postPublished: unknown }>();
-    if (!found) throw new NotFoundException('comment not found');
+      .getOne();
+    if (!comment) throw new NotFoundException('comment not found');
 
-    const wroteComment = found.authorId === caller.id;
-    const ownsPost = found.postAuthorId === caller.id;
-    const seesPost =
-      ownsPost ||
-      isAdmin(caller) ||
-      this.postValues.read<boolean>('published', found.postPublished);
-    if (!wroteComment && !seesPost) throw new NotFoundException('comment not found');
+    const wroteComment = comment.authorId === caller.id;
+    const ownsPost = comment.post.authorId === caller.id;
+    if (!wroteComment && !isVisibleTo(comment.post, caller)) {
+      throw new NotFoundException('comment not found');
+    }
     if (!wroteComment && !ownsPost && !isAdmin(caller)) {
       throw new ForbiddenException(
         "only the comment's author, the post's author or an admin may delete a comment",
       );
     }
-    await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(Comment)
-      .where('id = :id', { id })
-      .execute();
-  }
-
-  private toCommentDto(row: CommentRow): CommentDto {
-    return {
-      id: row.id,
-      postId: row.postId,
-      body: row.body,
-      createdAt: this.commentValues.read<Date>('createdAt', row.createdAt),
-      author: { id: row.authorId, username: row.authorUsername },
-    };
+    await this.comments.delete(id);
   }
 }

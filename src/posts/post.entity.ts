@@ -1,15 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import {
+  BeforeInsert,
   Column,
   CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
+  JoinTable,
+  ManyToMany,
   ManyToOne,
+  OneToMany,
   PrimaryColumn,
   UpdateDateColumn,
+  VirtualColumn,
 } from 'typeorm';
 import { LongTextColumn } from '../database/long-text-column';
+import { COUNT_TRANSFORMER, countOfReferencingRows } from '../database/virtual-columns';
+import { Tag } from '../tags/tag.entity';
 import { User } from '../users/user.entity';
+import { Comment } from './comment.entity';
 
 export const MAX_SLUG_LENGTH = 255;
 
@@ -48,16 +57,46 @@ export class Post {
   @Column({ type: Date, nullable: true })
   publishedAt: Date | null;
 
+  /** The foreign key of `author`, as a column of its own: the indexes above lead with it. */
   @Column('uuid')
   authorId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne(() => User, (user) => user.posts, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
   @JoinColumn({ name: 'authorId', foreignKeyConstraintName: 'FK_posts_authorId' })
   author: User;
+
+  @OneToMany(() => Comment, (comment) => comment.post)
+  comments: Comment[];
+
+  /**
+   * The link table `post_tags` (postId, tagId): its primary key serves "the tags of these posts",
+   * `IDX_post_tags_tagId` "the posts with this tag". Deleting a post or a tag removes its links,
+   * never the other side.
+   */
+  @ManyToMany(() => Tag, (tag) => tag.posts, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
+  @JoinTable({
+    name: 'post_tags',
+    joinColumn: { name: 'postId', foreignKeyConstraintName: 'FK_post_tags_postId' },
+    inverseJoinColumn: { name: 'tagId', foreignKeyConstraintName: 'FK_post_tags_tagId' },
+  })
+  tags: Tag[];
+
+  /** Selected with the post, as a subquery on the comments' (postId, createdAt, id) index. */
+  @VirtualColumn({
+    type: 'int',
+    query: (post) => countOfReferencingRows('comments', 'postId', post),
+    transformer: COUNT_TRANSFORMER,
+  })
+  commentCount: number;
 
   @CreateDateColumn()
   createdAt: Date;
 
   @UpdateDateColumn()
   updatedAt: Date;
+
+  @BeforeInsert()
+  assignId(): void {
+    this.id ??= randomUUID();
+  }
 }

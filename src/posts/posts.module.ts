@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { TagsModule } from '../tags/tags.module';
-import { UsersModule } from '../users/users.module';
+import { Comment } from './comment.entity';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
+import { PostPages } from './post-pages';
+import { Post } from './post.entity';
 import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
-import { UserPostsController } from './user-posts.controller';
 
-/** Posts and their comments; tagging goes through TagsService, user lookups through UsersService. */
+/** Posts and their comments; tags are got or created through TagsService. */
 @Module({
-  imports: [UsersModule, TagsModule],
-  controllers: [PostsController, UserPostsController, CommentsController],
-  providers: [PostsService, CommentsService],
+  imports: [TypeOrmModule.forFeature([Post, Comment]), TagsModule],
+  controllers: [PostsController, CommentsController],
+  providers: [PostsService, PostPages, CommentsService],
   exports: [PostsService],
 })
 export class PostsModule {}

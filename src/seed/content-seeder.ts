@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { Content, ContentSchema, ContentStatus } from '../../content/content.schema';
+import { Content, ContentSchema, ContentStatus } from '../content/content.schema';
 import { COMMENT_BODIES } from './demo-words';
 import { demoText, demoTitle } from './demo-data';
 import { SeededRandom } from './random';

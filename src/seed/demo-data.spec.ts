@@ -1,10 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import mongoose from 'mongoose';
-import { Content, ContentSchema } from '../../content/content.schema';
-import { CreateContentDto } from '../../content/dto/create-content.dto';
-import { CreatePostDto } from '../../posts/dto/create-post.dto';
-import { CreateUserDto } from '../../users/dto/create-user.dto';
+import { Content, ContentSchema } from '../content/content.schema';
+import { CreateContentDto } from '../content/dto/create-content.dto';
+import { CreatePostDto } from '../posts/dto/create-post.dto';
+import { CreateUserDto } from '../users/dto/create-user.dto';
 import { generateContents } from './content-seeder';
 import { ADMIN_USERNAME, generateRelationalData, RelationalDemoSizes } from './demo-data';
 import { SeededRandom } from './random';

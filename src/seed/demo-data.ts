@@ -1,12 +1,11 @@
-import { normalizeTagName, TAG_NAME_PATTERN } from '../../common/tag-names';
-import { Comment } from '../../posts/comment.entity';
-import { Post } from '../../posts/post.entity';
-import { firstFreeSlug, slugify } from '../../posts/post-slug';
-import { PostTag } from '../../tags/post-tag.entity';
-import { Tag } from '../../tags/tag.entity';
-import { Profile } from '../../users/profile.entity';
-import { User } from '../../users/user.entity';
-import { UserRole } from '../../users/user-role';
+import { normalizeTagName, TAG_NAME_PATTERN } from '../common/tag-names';
+import { Comment } from '../posts/comment.entity';
+import { Post } from '../posts/post.entity';
+import { firstFreeSlug, slugify } from '../posts/post-slug';
+import { Tag } from '../tags/tag.entity';
+import { Profile } from '../users/profile.entity';
+import { User } from '../users/user.entity';
+import { UserRole } from '../users/user-role';
 import {
   BIOS,
   COMMENT_BODIES,
@@ -20,11 +19,16 @@ import {
 } from './demo-words';
 import { SeededRandom } from './random';
 
-export type UserRow = Omit<User, 'profile' | 'assignId'>;
+// A row is an entity's stored columns: no relations, no virtual `commentCount`, no id hooks.
+export type UserRow = Omit<User, 'profile' | 'posts' | 'assignId'>;
 export type ProfileRow = Omit<Profile, 'user'>;
-export type TagRow = Tag;
-export type PostRow = Omit<Post, 'author'>;
-export type PostTagRow = Pick<PostTag, 'postId' | 'tagId'>;
+export type TagRow = Omit<Tag, 'posts'>;
+export type PostRow = Omit<Post, 'author' | 'comments' | 'tags' | 'commentCount' | 'assignId'>;
+/** A row of `post_tags`, the join table of `Post.tags` (no entity of its own). */
+export interface PostTagRow {
+  postId: string;
+  tagId: string;
+}
 export type CommentRow = Omit<Comment, 'post' | 'author'>;
 
 export interface RelationalDemoData {

@@ -1,11 +1,10 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { Comment } from '../../posts/comment.entity';
-import { Post } from '../../posts/post.entity';
-import { PostTag } from '../../tags/post-tag.entity';
-import { Tag } from '../../tags/tag.entity';
-import { Profile } from '../../users/profile.entity';
-import { User } from '../../users/user.entity';
-import { runInTransaction } from '../transactions';
+import { runInTransaction } from '../database/transactions';
+import { Comment } from '../posts/comment.entity';
+import { Post } from '../posts/post.entity';
+import { Tag } from '../tags/tag.entity';
+import { Profile } from '../users/profile.entity';
+import { User } from '../users/user.entity';
 import { RelationalDemoData } from './demo-data';
 import { RowProgress } from './progress';
 
@@ -20,15 +19,33 @@ export const MAX_PARAMETERS_PER_STATEMENT = 10_000;
  */
 export const MAX_STATEMENT_BYTES = 1_000_000;
 
+interface SeededTable {
+  name: keyof RelationalDemoData;
+  entity: EntityTarget<ObjectLiteral>;
+}
+
+/**
+ * The join table of `Post.tags`, by the name its junction metadata gives it: TypeORM's own
+ * `relation().add()` inserts into it the same way, with the column types of the two keys.
+ */
+export function postTagsTableName(dataSource: DataSource): string {
+  const relation = dataSource.getMetadata(Post).findRelationWithPropertyPath('tags');
+  const junction = relation?.junctionEntityMetadata;
+  if (!junction) throw new Error('Post.tags is not a many-to-many relation with a join table');
+  return junction.tableName;
+}
+
 /** Tables in the order their foreign keys need when inserting; deleted in the reverse order. */
-const TABLES: { name: keyof RelationalDemoData; entity: EntityTarget<ObjectLiteral> }[] = [
-  { name: 'users', entity: User },
-  { name: 'profiles', entity: Profile },
-  { name: 'tags', entity: Tag },
-  { name: 'posts', entity: Post },
-  { name: 'postTags', entity: PostTag },
-  { name: 'comments', entity: Comment },
-];
+function seededTables(dataSource: DataSource): SeededTable[] {
+  return [
+    { name: 'users', entity: User },
+    { name: 'profiles', entity: Profile },
+    { name: 'tags', entity: Tag },
+    { name: 'posts', entity: Post },
+    { name: 'postTags', entity: postTagsTableName(dataSource) },
+    { name: 'comments', entity: Comment },
+  ];
+}
 
 export interface TableTiming {
   table: string;
@@ -84,12 +101,13 @@ export async function writeRelationalData(
   options: { reset: boolean; progress: RowProgress },
 ): Promise<TableTiming[]> {
   const { progress } = options;
-  const total = TABLES.reduce((sum, { name }) => sum + data[name].length, 0);
+  const tables = seededTables(dataSource);
+  const total = tables.reduce((sum, { name }) => sum + data[name].length, 0);
   return runInTransaction(dataSource, async (tx) => {
-    if (options.reset) await deleteEverything(tx);
+    if (options.reset) await deleteEverything(tx, tables);
     progress.begin(total);
     const timings: TableTiming[] = [];
-    for (const { name, entity } of TABLES) {
+    for (const { name, entity } of tables) {
       const started = performance.now();
       for (const chunk of insertChunks<ObjectLiteral>(data[name])) {
         await tx
@@ -110,8 +128,8 @@ export async function writeRelationalData(
 }
 
 /** Every user, profile, tag, post, tag link and comment: children before their parents. */
-async function deleteEverything(tx: EntityManager): Promise<void> {
-  for (const { entity } of [...TABLES].reverse()) {
+async function deleteEverything(tx: EntityManager, tables: SeededTable[]): Promise<void> {
+  for (const { entity } of [...tables].reverse()) {
     await tx.createQueryBuilder().delete().from(entity).execute();
   }
 }

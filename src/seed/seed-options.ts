@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { MAX_TAGS_PER_ITEM } from '../../common/tag-names';
+import { MAX_TAGS_PER_ITEM } from '../common/tag-names';
 
 export interface SeedOptions {
   /** Every user, the admin included. */
@@ -24,7 +24,7 @@ export interface SeedOptions {
 
 export const SEED_USAGE = `Fills the configured database (DATABASE_URL, and MongoDB when MONGODB_URI is set) with demo data.
 
-usage: npm run seed -- [options]          (from a build: node dist/src/database/seed/seed.js [options])
+usage: npm run seed -- [options]          (from a build: node dist/src/seed/seed.js [options])
 
   --users N            users, the admin included               (default 20)
   --tags N             tags                                    (default 15)

@@ -1,11 +1,12 @@
+// First: `.env` must be in process.env before the entity imports below declare the entities.
+import '../config/load-env';
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { EnvironmentVariables, validateEnvironment } from '../../config/environment';
-import { Tag } from '../../tags/tag.entity';
-import { PasswordHasher } from '../../users/password-hasher';
-import { User } from '../../users/user.entity';
-import { buildDataSourceOptions } from '../data-source-options';
+import { EnvironmentVariables, validateEnvironment } from '../config/environment';
+import { buildDataSourceOptions } from '../database/data-source-options';
+import { Tag } from '../tags/tag.entity';
+import { PasswordHasher } from '../users/password-hasher';
+import { User } from '../users/user.entity';
 import { generateContents, writeContents } from './content-seeder';
 import { ADMIN_EMAIL, ADMIN_USERNAME, generateRelationalData } from './demo-data';
 import { rowProgress } from './progress';
@@ -113,8 +114,6 @@ async function main(argv: string[]): Promise<number> {
     console.log(SEED_USAGE);
     return 0;
   }
-  // Like the app and the migration CLI: `.env` in development, never in tests.
-  if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env');
   const env = validateEnvironment(process.env);
   if (env.NODE_ENV === 'production' && !options.allowProduction) {
     throw new SeedUsageError('NODE_ENV=production: demo data only with --allow-production');

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, ManyToMany, PrimaryColumn } from 'typeorm';
+import type { Post } from '../posts/post.entity';
 
 /** A normalised tag name (see common/tag-names.ts), shared by every post that carries it. */
 @Entity('tags')
@@ -12,4 +13,8 @@ export class Tag {
 
   @CreateDateColumn()
   createdAt: Date;
+
+  /** The inverse side of `Post.tags`, which owns the `post_tags` link table. */
+  @ManyToMany('Post', (post: Post) => post.tags, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
+  posts: Post[];
 }

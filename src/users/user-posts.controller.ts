@@ -5,21 +5,24 @@ import { CurrentUser, Public } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiCursorPageResponse, CursorPageDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
-import { ListUserPostsQueryDto } from './dto/list-posts-query.dto';
-import { PostDto } from './dto/post.dto';
-import { TopAuthorDto, TopAuthorsQueryDto } from './dto/top-authors.dto';
-import { PostsService } from './posts.service';
+import { ListUserPostsQueryDto } from '../posts/dto/list-posts-query.dto';
+import { PostDto } from '../posts/dto/post.dto';
+import { TopAuthorDto, TopAuthorsQueryDto } from '../posts/dto/top-authors.dto';
+import { PostsService } from '../posts/posts.service';
+import { UsersService } from './users.service';
 
 /**
- * The routes of section 2 that are about posts. They live with the posts, which own the data,
- * rather than in UsersController: the users module would otherwise import the posts module,
- * which already imports it. No route here can be taken for `GET /users/:id`: that one matches a
- * single path segment, these two or three.
+ * The routes of section 2 that are about a user's posts, under `/users` where a reader looks for
+ * them; the posts module, whose data they are, answers them through PostsService. No route here
+ * can be taken for `GET /users/:id`: that one matches a single path segment, these two or three.
  */
 @ApiTags('users')
 @Controller('users')
 export class UserPostsController {
-  constructor(private readonly posts: PostsService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly posts: PostsService,
+  ) {}
 
   @Public()
   @Get('stats/top-authors')
@@ -49,6 +52,6 @@ export class UserPostsController {
     @Query() query: ListUserPostsQueryDto,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<CursorPageDto<PostDto>> {
-    return this.posts.listByAuthor(id, query, viewer);
+    return this.users.listPosts(id, query, viewer);
   }
 }

@@ -5,10 +5,12 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  OneToMany,
   OneToOne,
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { Post } from '../posts/post.entity';
 import { Profile } from './profile.entity';
 import { UserRole } from './user-role';
 
@@ -52,6 +54,10 @@ export class User {
 
   @OneToOne(() => Profile, (profile) => profile.user)
   profile: Profile | null;
+
+  /** The inverse side of `Post.author`; posts go with their author (ON DELETE CASCADE). */
+  @OneToMany('Post', (post: Post) => post.author)
+  posts: Post[];
 
   @BeforeInsert()
   assignId(): void {

@@ -1,14 +1,16 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuthUser, isAdmin } from '../auth/auth-user';
-import { PageDto, toPage } from '../common/pagination';
+import { CursorPageDto, PageDto, toPage } from '../common/pagination';
 import { parseSort } from '../common/sorting';
 import { whereContains } from '../common/text-search';
-import { StatementCache } from '../database/statement-cache';
 import { runInTransaction } from '../database/transactions';
+import { ListUserPostsQueryDto } from '../posts/dto/list-posts-query.dto';
+import { PostDto } from '../posts/dto/post.dto';
+import { PostsService } from '../posts/posts.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto, UserSortField } from './dto/list-users-query.dto';
 import { ProfileInputDto } from './dto/profile.dto';
@@ -37,10 +39,11 @@ const SORT_COLUMNS: Record<UserSortField, string> = {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly dataSource: DataSource,
     private readonly passwords: PasswordHasher,
     private readonly events: EventEmitter2,
-    private readonly statements: StatementCache,
+    private readonly posts: PostsService,
   ) {}
 
   async register(dto: CreateUserDto): Promise<UserDto> {
@@ -70,14 +73,15 @@ export class UsersService {
 
   async list(query: ListUsersQueryDto, viewer: AuthUser): Promise<PageDto<UserDto>> {
     const { field, direction } = parseSort<UserSortField>(query.sort);
-    const builder = this.dataSource
-      .getRepository(User)
+    // offset/limit rather than skip/take: the one-to-one profile cannot multiply rows, so the
+    // page needs no separate query of ids (and TypeORM counts only when the page is full).
+    const builder = this.users
       .createQueryBuilder('user')
       .leftJoinAndSelect('user.profile', 'profile')
       .orderBy(SORT_COLUMNS[field], direction)
       .addOrderBy('user.id', direction)
-      .skip(query.skip)
-      .take(query.limit);
+      .offset(query.skip)
+      .limit(query.limit);
     if (query.search) {
       // Email is searchable only by admins: anyone else could probe who owns an address.
       const columns = ['user.username', 'user.fullName'];
@@ -96,11 +100,22 @@ export class UsersService {
   }
 
   async findOne(id: string, viewer?: AuthUser): Promise<UserDto> {
-    return toUserDto(await this.findEntity(this.dataSource.manager, id), viewer);
+    return toUserDto(await this.findEntity(id), viewer);
+  }
+
+  /** `GET /users/:id/posts`: 404 for an unknown user, looked up only when the page is empty. */
+  async listPosts(
+    id: string,
+    query: ListUserPostsQueryDto,
+    viewer?: AuthUser,
+  ): Promise<CursorPageDto<PostDto>> {
+    const page = await this.posts.listByAuthor(id, query, viewer);
+    if (page.total === 0) await this.findOne(id, viewer);
+    return page;
   }
 
   async update(id: string, dto: UpdateUserDto, caller: AuthUser): Promise<UserDto> {
-    const user = await this.findEntity(this.dataSource.manager, id);
+    const user = await this.findEntity(id);
     assertMayManage(user, caller);
     if ((dto.isActive !== undefined || dto.role !== undefined) && !isAdmin(caller)) {
       throw new ForbiddenException('only admins may change isActive or role');
@@ -131,10 +146,10 @@ export class UsersService {
   }
 
   async remove(id: string, caller: AuthUser): Promise<void> {
-    const user = await this.findEntity(this.dataSource.manager, id);
+    const user = await this.findEntity(id);
     assertMayManage(user, caller);
     // Profile, posts and comments go with the row through ON DELETE CASCADE foreign keys.
-    await this.dataSource.getRepository(User).delete(id);
+    await this.users.delete(id);
     // Listeners run before the 204 is sent, so a client that sees it sees everything gone.
     await this.events.emitAsync(UserDeletedEvent.eventName, new UserDeletedEvent(id));
   }
@@ -142,8 +157,7 @@ export class UsersService {
   /** Looks an account up by username (case-insensitive) or email, for login. */
   async findCredentials(login: string): Promise<UserCredentials | null> {
     const normalized = login.trim().toLowerCase();
-    const user = await this.dataSource
-      .getRepository(User)
+    const user = await this.users
       .createQueryBuilder('user')
       .select(['user.id', 'user.username', 'user.role', 'user.isActive'])
       .addSelect('user.passwordHash')
@@ -158,36 +172,25 @@ export class UsersService {
   }
 
   /** The caller behind a token, or null when the account is gone or deactivated. */
-  /** Every authenticated request asks this (see AuthService.authenticate): a cached statement. */
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
-    const [user] = await this.statements.query<AuthUser>(
-      'auth-user',
-      () =>
-        this.dataSource
-          .createQueryBuilder(User, 'user')
-          .select('user.id', 'id')
-          .addSelect('user.username', 'username')
-          .addSelect('user.role', 'role')
-          .where('user.id = :id AND user.isActive = :active')
-          .getQuery(),
-      { id, active: true },
-    );
+    const user = await this.users.findOne({
+      select: { id: true, username: true, role: true },
+      where: { id, isActive: true },
+    });
     return user ? { id: user.id, username: user.username, role: user.role } : null;
   }
 
   /** Grants the admin role; returns false when no such user exists. */
   async promoteToAdmin(username: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(User)
-      .update(
-        { normalizedUsername: username.toLowerCase() },
-        { role: UserRole.Admin, updatedAt: new Date() },
-      );
+    const result = await this.users.update(
+      { normalizedUsername: username.toLowerCase() },
+      { role: UserRole.Admin, updatedAt: new Date() },
+    );
     return (result.affected ?? 0) > 0;
   }
 
-  private async findEntity(manager: EntityManager, id: string): Promise<User> {
-    const user = await manager.getRepository(User).findOne({
+  private async findEntity(id: string): Promise<User> {
+    const user = await this.users.findOne({
       where: { id },
       relations: { profile: true },
     });

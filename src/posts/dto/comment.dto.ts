@@ -1,4 +1,5 @@
 import { IsString, Length, Matches } from 'class-validator';
+import type { Comment } from '../comment.entity';
 import { AuthorDto } from './author.dto';
 
 export class CreateCommentDto {
@@ -26,4 +27,16 @@ export class CommentDto {
   createdAt: Date;
 
   author: AuthorDto;
+}
+
+export function toCommentDto(
+  comment: Omit<Comment, 'author' | 'post'> & { author: AuthorDto },
+): CommentDto {
+  return {
+    id: comment.id,
+    postId: comment.postId,
+    body: comment.body,
+    createdAt: comment.createdAt,
+    author: { id: comment.author.id, username: comment.author.username },
+  };
 }

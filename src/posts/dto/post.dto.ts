@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TagRefDto } from '../../tags/dto/tag.dto';
+import { TagRefDto, toTagRefDto } from '../../tags/dto/tag.dto';
+import type { Post } from '../post.entity';
 import { AuthorDto } from './author.dto';
 
 export class PostDto {
@@ -41,4 +42,36 @@ export class PostDto {
 
   /** @example 3 */
   commentCount: number;
+}
+
+/** A post loaded with its author's public identity and its tags, as every post response needs. */
+export type PostWithRelations = Pick<
+  Post,
+  | 'id'
+  | 'title'
+  | 'slug'
+  | 'content'
+  | 'published'
+  | 'publishedAt'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'tags'
+  | 'commentCount'
+> & { author: AuthorDto };
+
+export function toPostDto(post: PostWithRelations): PostDto {
+  return {
+    id: post.id,
+    title: post.title,
+    slug: post.slug,
+    content: post.content,
+    published: post.published,
+    publishedAt: post.publishedAt,
+    createdAt: post.createdAt,
+    updatedAt: post.updatedAt,
+    author: { id: post.author.id, username: post.author.username },
+    // Sorted here, by code point on every dialect, rather than by an ORDER BY on the joined tags.
+    tags: [...post.tags].sort((a, b) => (a.name < b.name ? -1 : 1)).map(toTagRefDto),
+    commentCount: post.commentCount,
+  };
 }
