@@ -56,35 +56,18 @@ export interface paths {
     patch: operations['usersUpdate'];
     trace?: never;
   };
-  '/auth/login': {
+  '/users/stats/top-authors': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
-    put?: never;
     /**
-     * Log in with username or email
-     * @description Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not.
+     * Authors with the most published posts
+     * @description Most posts first (ties: latest `lastPostAt`), from one grouped query.
      */
-    post: operations['authLogin'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The caller, with email */
-    get: operations['authMe'];
+    get: operations['userPostsTopAuthors'];
     put?: never;
     post?: never;
     delete?: never;
@@ -93,7 +76,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/health': {
+  '/users/{id}/posts': {
     parameters: {
       query?: never;
       header?: never;
@@ -101,10 +84,10 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Health of every configured store
-     * @description 200 when every store answers; 503 naming the one that does not. The stores are the relational `database`, `mongodb` when the content module is on, and `redis` when rate limits are shared through Redis (REDIS_URL).
+     * A user's posts
+     * @description Published posts, plus drafts for the user themself and admins; the filters and pagination of `GET /posts`. An unknown user is 404.
      */
-    get: operations['healthCheck'];
+    get: operations['userPostsList'];
     put?: never;
     post?: never;
     delete?: never;
@@ -183,46 +166,6 @@ export interface paths {
      * @description Partial. `tags` replaces the set. The slug does not follow title changes. `publishedAt` is set the first time the post is published and kept if it is unpublished later.
      */
     patch: operations['postsUpdate'];
-    trace?: never;
-  };
-  '/users/stats/top-authors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Authors with the most published posts
-     * @description Most posts first (ties: latest `lastPostAt`), from one grouped query.
-     */
-    get: operations['userPostsTopAuthors'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users/{id}/posts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * A user's posts
-     * @description Published posts, plus drafts for the user themself and admins; the filters and pagination of `GET /posts`. An unknown user is 404.
-     */
-    get: operations['userPostsList'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
     trace?: never;
   };
   '/posts/{id}/comments': {
@@ -313,6 +256,63 @@ export interface paths {
      * @description Posts keep the tag under its new name; a name another tag has is 409.
      */
     patch: operations['tagsRename'];
+    trace?: never;
+  };
+  '/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Log in with username or email
+     * @description Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not.
+     */
+    post: operations['authLogin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller, with email */
+    get: operations['authMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Health of every configured store
+     * @description 200 when every store answers; 503 naming the one that does not. The stores are the relational `database`, `mongodb` when the content module is on, and `redis` when rate limits are shared through Redis (REDIS_URL).
+     */
+    get: operations['healthCheck'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/content': {
@@ -564,63 +564,51 @@ export interface components {
        */
       role?: 'user' | 'admin';
     };
-    LoginDto: {
-      /**
-       * @description Username or email.
-       * @example alice
-       */
-      login: string;
-      /** @example correct horse battery staple */
-      password: string;
+    AuthorDto: {
+      /** @example 6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f */
+      id: string;
+      /** @example alice */
+      username: string;
     };
-    AccessTokenDto: {
-      /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
-      accessToken: string;
-      /** @example Bearer */
-      tokenType: string;
+    TopAuthorDto: {
+      user: components['schemas']['AuthorDto'];
       /**
-       * @description Lifetime of the token in seconds.
-       * @example 3600
+       * @description Published posts.
+       * @example 42
        */
-      expiresIn: number;
+      postCount: number;
+      /**
+       * Format: date-time
+       * @description The latest `publishedAt` of their posts.
+       * @example 2026-11-21T10:05:00.000Z
+       */
+      lastPostAt: string;
     };
-    CreatePostDto: {
+    CursorPageDto: {
+      items: Record<string, never>[];
       /**
-       * @description Up to 10 tag names, normalised (trimmed, lower-cased, inner whitespace to `-`; then 1..50 of
-       *     `a-z`, `0-9`, `-`) with duplicates collapsed. Missing tags are created.
-       * @example [
-       *       "typeorm",
-       *       "Many to Many"
-       *     ]
+       * @description Items matching the filters
+       * @example 123
        */
-      tags?: string[];
+      total: number;
       /**
-       * @description 1..200 characters, not blank. The slug is derived from it.
-       * @example Designing many-to-many relations
+       * @description Items skipped; null when the page was addressed by `cursor`
+       * @example 0
        */
-      title: string;
+      skip: number | null;
+      /** @example 20 */
+      limit: number;
       /**
-       * @description Up to 100,000 characters; empty when absent.
-       * @example A post has many tags and a tag has many posts: a link table joins them.
+       * @description Pass as `cursor` to get the next page; null on the last page
+       * @example WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA
        */
-      content?: string;
-      /**
-       * @description Default false (a draft, visible only to its author and admins).
-       * @example true
-       */
-      published?: boolean;
+      nextCursor: string | null;
     };
     TagRefDto: {
       /** @example 3d6f0a52-1c7e-4b8a-9e2d-5f4c3b2a1e0d */
       id: string;
       /** @example typeorm */
       name: string;
-    };
-    AuthorDto: {
-      /** @example 6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f */
-      id: string;
-      /** @example alice */
-      username: string;
     };
     PostDto: {
       /** @description Sorted by name */
@@ -659,25 +647,31 @@ export interface components {
       /** @example 3 */
       commentCount: number;
     };
-    CursorPageDto: {
-      items: Record<string, never>[];
+    CreatePostDto: {
       /**
-       * @description Items matching the filters
-       * @example 123
+       * @description Up to 10 tag names, normalised (trimmed, lower-cased, inner whitespace to `-`; then 1..50 of
+       *     `a-z`, `0-9`, `-`) with duplicates collapsed. Missing tags are created.
+       * @example [
+       *       "typeorm",
+       *       "Many to Many"
+       *     ]
        */
-      total: number;
+      tags?: string[];
       /**
-       * @description Items skipped; null when the page was addressed by `cursor`
-       * @example 0
+       * @description 1..200 characters, not blank. The slug is derived from it.
+       * @example Designing many-to-many relations
        */
-      skip: number | null;
-      /** @example 20 */
-      limit: number;
+      title: string;
       /**
-       * @description Pass as `cursor` to get the next page; null on the last page
-       * @example WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA
+       * @description Up to 100,000 characters; empty when absent.
+       * @example A post has many tags and a tag has many posts: a link table joins them.
        */
-      nextCursor: string | null;
+      content?: string;
+      /**
+       * @description Default false (a draft, visible only to its author and admins).
+       * @example true
+       */
+      published?: boolean;
     };
     UpdatePostDto: {
       /**
@@ -704,20 +698,6 @@ export interface components {
        * @example true
        */
       published?: boolean;
-    };
-    TopAuthorDto: {
-      user: components['schemas']['AuthorDto'];
-      /**
-       * @description Published posts.
-       * @example 42
-       */
-      postCount: number;
-      /**
-       * Format: date-time
-       * @description The latest `publishedAt` of their posts.
-       * @example 2026-11-21T10:05:00.000Z
-       */
-      lastPostAt: string;
     };
     CreateCommentDto: {
       /**
@@ -771,6 +751,26 @@ export interface components {
        * @example Many to Many
        */
       name?: string;
+    };
+    LoginDto: {
+      /**
+       * @description Username or email.
+       * @example alice
+       */
+      login: string;
+      /** @example correct horse battery staple */
+      password: string;
+    };
+    AccessTokenDto: {
+      /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
+      accessToken: string;
+      /** @example Bearer */
+      tokenType: string;
+      /**
+       * @description Lifetime of the token in seconds.
+       * @example 3600
+       */
+      expiresIn: number;
     };
     CreateContentDto: {
       /**
@@ -1500,25 +1500,24 @@ export interface operations {
       };
     };
   };
-  authLogin: {
+  userPostsTopAuthors: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description How many authors, 1..100. */
+        limit?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['AccessTokenDto'];
+          'application/json': components['schemas']['TopAuthorDto'][];
         };
       };
       /** @description Invalid input: malformed id, body or query (message names the fields) */
@@ -1555,29 +1554,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description Rate limited; see the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 429,
-           *       "error": "Too Many Requests",
-           *       "message": "ThrottlerException: Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
     };
   };
-  authMe: {
+  userPostsList: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        limit?: number;
+        /** @description Number of items to skip. Not with `cursor`. */
+        skip?: number;
+        /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. */
+        cursor?: string;
+        /** @description Repeatable (`tag=a&tag=b`): posts having all of these tags. Names are normalised as on posts. */
+        tag?: string[];
+        /** @description Case-insensitive literal "contains" over title and content. */
+        search?: string;
+        /** @description `true`: published posts only; `false`: drafts only (your own; any for admins). */
+        published?: boolean;
+        /** @description Posts created at or after this ISO-8601 time. */
+        since?: string;
+        /** @description Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile). */
+        until?: string;
+        /**
+         * @description `createdAt`, `publishedAt` or `title`, `-` prefix for descending; ties broken by id. For
+         *     `publishedAt`, posts never published count as later than any published one.
+         */
+        sort?: 'createdAt' | '-createdAt' | 'publishedAt' | '-publishedAt' | 'title' | '-title';
+      };
       header?: never;
-      path?: never;
+      path: {
+        /** @description A UUID */
+        id: string;
+      };
       cookie?: never;
     };
     requestBody?: never;
@@ -1587,7 +1595,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UserDto'];
+          'application/json': components['schemas']['CursorPageDto'] & {
+            items?: components['schemas']['PostDto'][];
+          };
+        };
+      };
+      /** @description Invalid input: malformed id, body or query (message names the fields) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "limit must not be greater than 100"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description Missing, invalid or expired bearer token, or wrong credentials */
@@ -1606,138 +1634,20 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-    };
-  };
-  healthCheck: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example ok */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-      /** @description Missing, invalid or expired bearer token, or wrong credentials */
-      401: {
+      /** @description Not found, or not visible to the caller */
+      404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           /**
            * @example {
-           *       "statusCode": 401,
-           *       "error": "Unauthorized",
-           *       "message": "Unauthorized"
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "user not found"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description The Health Check is not successful */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example error */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            };
-          };
         };
       };
     };
@@ -2254,158 +2164,6 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  userPostsTopAuthors: {
-    parameters: {
-      query?: {
-        /** @description How many authors, 1..100. */
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TopAuthorDto'][];
-        };
-      };
-      /** @description Invalid input: malformed id, body or query (message names the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 400,
-           *       "error": "Bad Request",
-           *       "message": [
-           *         "limit must not be greater than 100"
-           *       ]
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description Missing, invalid or expired bearer token, or wrong credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 401,
-           *       "error": "Unauthorized",
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-    };
-  };
-  userPostsList: {
-    parameters: {
-      query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
-        limit?: number;
-        /** @description Number of items to skip. Not with `cursor`. */
-        skip?: number;
-        /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. */
-        cursor?: string;
-        /** @description Repeatable (`tag=a&tag=b`): posts having all of these tags. Names are normalised as on posts. */
-        tag?: string[];
-        /** @description Case-insensitive literal "contains" over title and content. */
-        search?: string;
-        /** @description `true`: published posts only; `false`: drafts only (your own; any for admins). */
-        published?: boolean;
-        /** @description Posts created at or after this ISO-8601 time. */
-        since?: string;
-        /** @description Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile). */
-        until?: string;
-        /**
-         * @description `createdAt`, `publishedAt` or `title`, `-` prefix for descending; ties broken by id. For
-         *     `publishedAt`, posts never published count as later than any published one.
-         */
-        sort?: 'createdAt' | '-createdAt' | 'publishedAt' | '-publishedAt' | 'title' | '-title';
-      };
-      header?: never;
-      path: {
-        /** @description A UUID */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CursorPageDto'] & {
-            items?: components['schemas']['PostDto'][];
-          };
-        };
-      };
-      /** @description Invalid input: malformed id, body or query (message names the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 400,
-           *       "error": "Bad Request",
-           *       "message": [
-           *         "limit must not be greater than 100"
-           *       ]
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description Missing, invalid or expired bearer token, or wrong credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 401,
-           *       "error": "Unauthorized",
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 404,
-           *       "error": "Not Found",
-           *       "message": "user not found"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -3151,6 +2909,248 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  authLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessTokenDto'];
+        };
+      };
+      /** @description Invalid input: malformed id, body or query (message names the fields) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "limit must not be greater than 100"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, invalid or expired bearer token, or wrong credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  authMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Missing, invalid or expired bearer token, or wrong credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  healthCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Health Check is successful */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example ok */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example {} */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or expired bearer token, or wrong credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The Health Check is not successful */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example error */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
