@@ -12,7 +12,8 @@ export function likeContainsPattern(text: string): string {
 
 /**
  * Adds a case-insensitive, literal "contains" filter over several columns (OR-ed), written the
- * same way on SQLite, PostgreSQL and MariaDB.
+ * same way on SQLite, PostgreSQL and MariaDB. A condition of our own because TypeORM's `Like` and
+ * `ILike` take no ESCAPE clause, and SQLite has no default escape character.
  */
 export function whereContains<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
