@@ -93,7 +93,11 @@ export class PostsService {
     const { ids, total, nextCursor } = await this.pages.choose(query, viewer, authorId);
     const posts = ids.length === 0 ? [] : await this.withRelations().whereInIds(ids).getMany();
     const byId = new Map(posts.map((post) => [post.id, post]));
-    const items = ids.map((id) => toPostDto(byId.get(id)!));
+    // In page order; a post deleted between the two statements is left out.
+    const items = ids.flatMap((id) => {
+      const post = byId.get(id);
+      return post ? [toPostDto(post)] : [];
+    });
     return toCursorPage(items, total, query, nextCursor);
   }
 
