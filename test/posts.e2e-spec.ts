@@ -1,4 +1,5 @@
 import { EntitySubscriberInterface } from 'typeorm';
+import { PostPages } from '../src/posts/post-pages';
 import { Post } from '../src/posts/post.entity';
 import { UsersService } from '../src/users/users.service';
 import {
@@ -655,6 +656,25 @@ describe('Posts (section 3)', () => {
       await t.api.delete(`/posts/${published.id}`).expect(401);
       await t.api.delete('/posts/123').set(other.auth).expect(400);
       await t.api.delete(`/posts/${draft.id}`).set(admin.auth).expect(204);
+    });
+
+    it('leaves out of a page a post deleted after the page was chosen, without failing', async () => {
+      const kept = await createPost(t.api, author, { published: true });
+      const doomed = await createPost(t.api, author, { published: true });
+      const pages = t.app.get(PostPages);
+      const choose = pages.choose.bind(pages);
+      // The delete lands between the page of ids and the statement that loads those posts.
+      const spy = jest.spyOn(pages, 'choose').mockImplementationOnce(async (...args) => {
+        const chosen = await choose(...args);
+        await t.api.delete(`/posts/${doomed.id}`).set(author.auth).expect(204);
+        return chosen;
+      });
+      try {
+        const res = await t.api.get(`/users/${author.id}/posts?limit=2`).expect(200);
+        expect(res.body.items.map((post: PostBody) => post.id)).toEqual([kept.id]);
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 
