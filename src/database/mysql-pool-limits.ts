@@ -23,6 +23,7 @@ export function mysql2WithPoolLimits(limits: PoolLimits): typeof Mysql2 {
       const pool = mysql2.createPool(config);
       const statementTimeoutSeconds = limits.statementTimeoutMs / 1000;
       pool.on('connection', (connection) => {
+        // Raw SQL: a session setting of each new pooled connection, which TypeORM has no API for.
         // MariaDB spells it max_statement_time (seconds), MySQL max_execution_time (ms, SELECT only).
         connection.query(`SET SESSION max_statement_time = ${statementTimeoutSeconds}`, (error) => {
           if (error)
