@@ -1,5 +1,5 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   DocumentBuilder,
   OpenAPIObject,
@@ -8,52 +8,23 @@ import {
   SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { FastifyInstance } from 'fastify';
-import { parse as parseFormBody } from 'node:querystring';
-import { parse as parseQueryString } from 'qs';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import { errorResponseObject } from './common/api-errors.decorator';
-import { APP_LOGGER, logRequests } from './common/logging';
-import { assertBodyDepth } from './common/request-body';
-import { REQUEST_ID_HEADER, requestIdOf } from './common/request-id';
+import { APP_LOGGER, requestLogger } from './common/logging';
+import { assignRequestId } from './common/request-id';
 import { flattenValidationErrors } from './common/validation-errors';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-/**
- * The HTTP server under Nest, for main.ts and the end-to-end tests alike: Fastify, whose request
- * handling costs a fraction of Express's (see BENCHMARKS.md).
- */
-export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    // The id echoed as X-Request-Id and written in the request's log line.
-    genReqId: requestIdOf,
-    requestIdHeader: false,
-    routerOptions: {
-      // Read as Express's "extended" parser did: `tag=a&tag=b` and `a[b]=c` give arrays and
-      // objects, which validation then accepts or rejects.
-      querystringParser: (query) => parseQueryString(query, { allowPrototypes: true }),
-      // Slugs run to 255 characters; a malformed id is its pipe's 400, never the router's 404.
-      maxParamLength: 2048,
-      ignoreTrailingSlash: true,
-    },
-  });
-}
+import { configureHttpPlatform } from './http-platform';
 
 /**
- * Global behaviour of the HTTP app, applied identically by main.ts and the end-to-end tests:
- * request ids, body parsing and limit, validation, error shape and Swagger.
+ * Global behaviour of the HTTP app, applied identically by main.ts and the end-to-end tests, on
+ * either platform: request ids and log lines first, then security headers and body parsing
+ * (http-platform.ts), validation, error shape and Swagger.
  */
-export function configureApp(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  logRequests(fastify, app.get(APP_LOGGER));
-  registerBodyParsers(fastify);
+export async function configureApp(app: INestApplication): Promise<void> {
+  app.use(assignRequestId);
+  app.use(requestLogger(app.get(APP_LOGGER)));
+  await configureHttpPlatform(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -63,38 +34,8 @@ export function configureApp(app: NestFastifyApplication): void {
         new BadRequestException(errorBody(400, flattenValidationErrors(errors))),
     }),
   );
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(DataSource)));
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost), app.get(DataSource)));
   setUpSwagger(app);
-}
-
-/**
- * JSON (at most BODY_LIMIT_BYTES, nested at most 64 deep, no `__proto__`/`constructor` keys) and
- * URL-encoded forms; a body of any other type is not read into the request, as with Express, so
- * validation answers for it.
- */
-function registerBodyParsers(fastify: FastifyInstance): void {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body.length === 0) return done(null, {});
-    parseJson(request, body as string, (error, value) => {
-      if (error) return done(new BadRequestException('request body is not valid JSON'));
-      try {
-        assertBodyDepth(value);
-      } catch (tooDeep) {
-        return done(tooDeep as Error);
-      }
-      done(null, value);
-    });
-  });
-  fastify.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, parseFormBody(body as string)),
-  );
-  fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) =>
-    done(null, undefined),
-  );
 }
 
 const API_TAGS: Record<string, string> = {

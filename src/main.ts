@@ -2,33 +2,35 @@
 import './config/load-env';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { Server } from 'node:http';
 import { AppModule } from './app.module';
-import { configureApp, createHttpAdapter } from './app.setup';
+import { configureApp } from './app.setup';
 import { InvalidEnvironmentError, validateEnvironment } from './config/environment';
+import { createHttpAdapter } from './http-platform';
 
 async function bootstrap(): Promise<void> {
+  // Validated before NestFactory.create: HTTP_PLATFORM decides the adapter it is given.
   const env = validateEnvironment(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
+  const app = await NestFactory.create(AppModule, createHttpAdapter(env), {
     bodyParser: false,
     bufferLogs: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  const server = app.getHttpServer() as Server;
   let draining = false;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (_request, reply, done) => {
-      if (draining) reply.header('Connection', 'close');
-      done();
-    });
-  configureApp(app);
-  // Fastify would listen on localhost only; every IPv4 interface, as the Express server did.
+  // Node's own request event, before either platform sees the request.
+  server.prependListener('request', (_request, response) => {
+    if (draining) response.setHeader('Connection', 'close');
+  });
+  await configureApp(app);
+  // Every IPv4 interface (Fastify on its own would listen on localhost only).
   await app.listen(env.PORT, '0.0.0.0');
-  logger.log(`listening on ${await app.getUrl()} (Swagger UI at /docs)`, 'Bootstrap');
+  logger.log(
+    `listening on ${await app.getUrl()} with ${env.HTTP_PLATFORM} (Swagger UI at /docs)`,
+    'Bootstrap',
+  );
 
   /**
    * Graceful shutdown: stop accepting connections at once, answer in-flight requests (with
@@ -39,7 +41,6 @@ async function bootstrap(): Promise<void> {
   const shutDown = async (signal: string) => {
     logger.log(`${signal} received: draining in-flight requests`, 'Shutdown');
     draining = true;
-    const server = app.getHttpServer() as Server;
     const stoppedListening = new Promise((resolve) => server.close(resolve));
     const idleSweeper = setInterval(() => server.closeIdleConnections(), 100);
     const deadline = setTimeout(() => {

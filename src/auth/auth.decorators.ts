@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { FastifyRequest } from 'fastify';
+import { IncomingHttpHeaders } from 'node:http';
 import { UserRole } from '../users/user-role';
 import { AuthUser } from './auth-user';
 
@@ -11,7 +11,11 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 export const Roles = (...roles: UserRole[]) => SetMetadata(REQUIRED_ROLES, roles);
 
-export type AuthenticatedRequest = FastifyRequest & { user?: AuthUser };
+/** What the auth guard reads from a request and adds to it, on either platform. */
+export interface AuthenticatedRequest {
+  headers: IncomingHttpHeaders;
+  user?: AuthUser;
+}
 
 /** The caller on a protected route; on a public route, the caller or `undefined`. */
 export const CurrentUser = createParamDecorator(

@@ -6,10 +6,12 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import { DataSource } from 'typeorm';
 import { classifyDatabaseError, uniqueViolationField } from '../database/database-errors';
+import { BODY_LIMIT_BYTES } from './request-body';
+import { REQUEST_ID_HEADER } from './request-id';
 
 export interface ErrorBody {
   statusCode: number;
@@ -26,26 +28,38 @@ export interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
-  constructor(private readonly dataSource?: DataSource) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly dataSource?: DataSource,
+  ) {}
 
+  /** Replies through the HTTP adapter, so the same filter serves Express and Fastify. */
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
+    if (httpAdapter.isHeadersSent(response)) return;
     if (exception instanceof HttpException && isHealthCheckBody(exception.getResponse())) {
       // Terminus reports a failed check with its own body, which the contract keeps as is.
-      reply.status(exception.getStatus()).send(exception.getResponse());
+      httpAdapter.reply(response, exception.getResponse(), exception.getStatus());
       return;
     }
-    const body = this.toErrorBody(exception, host.switchToHttp().getRequest<FastifyRequest>()?.id);
-    if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !reply.getHeader('Retry-After')) {
-      reply.header('Retry-After', '60');
+    const requestId = httpAdapter.getHeader(response, REQUEST_ID_HEADER) as string | undefined;
+    const body = this.toErrorBody(exception, requestId);
+    if (
+      body.statusCode === HttpStatus.TOO_MANY_REQUESTS &&
+      !httpAdapter.getHeader(response, 'Retry-After')
+    ) {
+      httpAdapter.setHeader(response, 'Retry-After', '60');
     }
-    if (!reply.sent) reply.status(body.statusCode).send(body);
+    httpAdapter.reply(response, body, body.statusCode);
   }
 
   /** `requestId` goes into the log lines, to find the request's line (and X-Request-Id). */
   toErrorBody(exception: unknown, requestId?: string): ErrorBody {
     const inRequest = requestId ? ` (request ${requestId})` : '';
     if (exception instanceof HttpException) return this.fromHttpException(exception);
+    const clientErrorStatus = httpClientErrorStatus(exception);
+    if (clientErrorStatus) return this.fromStatus(clientErrorStatus, exception as Error);
 
     switch (classifyDatabaseError(exception)) {
       case 'unique': {
@@ -78,18 +92,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal server error');
   }
 
+  /**
+   * A client error of the HTTP layer, raised before any route ran: the body parser's (Express's
+   * `PayloadTooLargeError`, Fastify's `FST_ERR_CTP_BODY_TOO_LARGE`) carry only a status.
+   */
+  private fromStatus(statusCode: number, error: Error): ErrorBody {
+    if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
+      return errorBody(
+        statusCode,
+        `request body is larger than ${BODY_LIMIT_BYTES / 1024 ** 2} MB`,
+      );
+    }
+    return errorBody(statusCode, error.message);
+  }
+
   private fromHttpException(exception: HttpException): ErrorBody {
     const statusCode = exception.getStatus();
-    // Fastify refuses a body over its limit (app.setup.ts) before any route runs; Nest hands that
-    // over as a bare 413.
-    if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
-      return errorBody(statusCode, 'request body is larger than 1 MB');
-    }
+    if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) return this.fromStatus(statusCode, exception);
     const response = exception.getResponse();
     if (typeof response === 'string') return errorBody(statusCode, response);
     const { message } = response as { message?: string | string[] };
     return errorBody(statusCode, message ?? exception.message);
   }
+}
+
+/** The 4xx status of an error that carries one (http-errors' `status`, Fastify's `statusCode`). */
+function httpClientErrorStatus(exception: unknown): number | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { status, statusCode } = exception as { status?: unknown; statusCode?: unknown };
+  const code = typeof statusCode === 'number' ? statusCode : status;
+  return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
 }
 
 function isHealthCheckBody(body: unknown): boolean {

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { FastifyInstance } from 'fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule, Params } from 'nestjs-pino';
 import pino, { Logger as PinoInstance } from 'pino';
+import { HttpLogger, pinoHttp } from 'pino-http';
 import { appConfig, AppConfig } from '../config/configuration';
+import { IdentifiedRequest } from './request-id';
 
 /** The app's one pino logger: Nest's and the app's lines (through nestjs-pino), request lines. */
 export const APP_LOGGER = Symbol('APP_LOGGER');
@@ -30,37 +32,51 @@ function createAppLogger(config: AppConfig): PinoInstance {
   return pino(options, pino.destination({ dest: config.logFile, mkdir: true, sync: false }));
 }
 
+/** The route pattern (`/posts/:id`) of a request, where the platform has matched one. */
+function routeOf(req: IncomingMessage): string | undefined {
+  return (req as IncomingMessage & { route?: { path?: unknown } }).route?.path as
+    string | undefined;
+}
+
+function levelOf(statusCode: number): 'error' | 'warn' | 'info' {
+  return statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+}
+
 /**
- * One line per request once its response is sent: method, URL, route pattern, status, duration
- * and request id (the X-Request-Id the response carried); 5xx at error level, 4xx at warn, the
- * rest at info. Written from a Fastify hook rather than a per-request child logger, so a level
- * that leaves request lines out costs nothing per request.
+ * Middleware writing one line per request once its response is sent, through pino-http, on
+ * either platform: method, URL, route pattern, status, duration and request id (the X-Request-Id
+ * the response carried, see assignRequestId); 5xx at error level, 4xx at warn, the rest at info.
+ * Neither bodies nor headers are logged, so neither passwords nor bearer tokens reach a log.
  */
-export function logRequests(fastify: FastifyInstance, logger: PinoInstance): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const statusCode = reply.statusCode;
-    const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
-    if (logger.isLevelEnabled(level)) {
-      logger[level](
-        {
-          requestId: request.id,
-          req: { method: request.method, url: request.url },
-          res: { statusCode },
-          route: request.routeOptions.url,
-          durationMs: Math.round(reply.elapsedTime),
-        },
-        'request completed',
-      );
-    }
-    done();
+export function requestLogger(logger: PinoInstance): HttpLogger {
+  const lineOf = (req: IncomingMessage, res: ServerResponse, durationMs: unknown) => ({
+    req: { method: req.method, url: req.url },
+    res: { statusCode: res.statusCode },
+    route: routeOf(req),
+    durationMs,
+  });
+  return pinoHttp<IncomingMessage, ServerResponse>({
+    logger,
+    // assignRequestId ran first and set req.id; pino-http keeps it.
+    genReqId: (req) => (req as IdentifiedRequest).id ?? '',
+    quietReqLogger: true,
+    quietResLogger: true,
+    // The lines carry plain `req` and `res` objects (lineOf), not Node's, for pino to serialise.
+    wrapSerializers: false,
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    customLogLevel: (_req, res, error) => (error ? 'error' : levelOf(res.statusCode)),
+    customSuccessObject: (req, res, value: { durationMs: unknown }) =>
+      lineOf(req, res, value.durationMs),
+    customErrorObject: (req, res, _error, value: { durationMs: unknown }) =>
+      lineOf(req, res, value.durationMs),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request completed',
   });
 }
 
 /**
- * Structured JSON logs through pino: one line per request (method, route pattern, status,
- * duration, request id; see logRequests) and the app's own log lines. No bodies and no headers
- * are logged, so neither passwords nor bearer tokens can reach a log. Pretty, coloured output in
- * development.
+ * Structured JSON logs through pino: one line per request (requestLogger) and the app's own log
+ * lines. Pretty, coloured output in development.
  */
 @Module({
   imports: [
@@ -68,8 +84,8 @@ export function logRequests(fastify: FastifyInstance, logger: PinoInstance): voi
       imports: [ConfigModule.forFeature(appConfig)],
       providers: [{ provide: APP_LOGGER, inject: [appConfig.KEY], useFactory: createAppLogger }],
       inject: [APP_LOGGER],
-      // nestjs-pino's own request logging (pino-http with a child logger per request, bound
-      // through AsyncLocalStorage) is not mounted on any route: logRequests writes those lines.
+      // nestjs-pino's own request logging (pino-http, plus an AsyncLocalStorage context per
+      // request that nothing here reads) is not mounted: requestLogger writes those lines.
       useFactory: (logger: PinoInstance): Params => ({ pinoHttp: { logger }, forRoutes: [] }),
     }),
   ],

@@ -13,6 +13,20 @@ import {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/blog.sqlite';
 
+export const HTTP_PLATFORMS = ['express', 'fastify'] as const;
+export type HttpPlatform = (typeof HTTP_PLATFORMS)[number];
+
+const PROXY_ADDRESS = String.raw`(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)`;
+const TRUST_PROXY_PATTERN = new RegExp(
+  String.raw`^(true|false|\d{1,2}|${PROXY_ADDRESS}(\s*,\s*${PROXY_ADDRESS})*)$`,
+);
+
+/** TRUST_PROXY as both Express's `trust proxy` setting and Fastify's `trustProxy` read it. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value.replace(/\s+/g, '');
+}
+
 const toBoolean = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   if (['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())) return true;
@@ -40,6 +54,23 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /** The HTTP server under Nest (src/http-platform.ts): the same contract on both. */
+  @IsIn(HTTP_PLATFORMS, { message: `HTTP_PLATFORM must be one of ${HTTP_PLATFORMS.join(', ')}` })
+  HTTP_PLATFORM: HttpPlatform = 'express';
+
+  /**
+   * Which proxies in front of the app are trusted to say the client's address in
+   * X-Forwarded-For (rate limits count per client address): `false` (none, the default), `true`
+   * (any), a number of hops, or a comma-separated list of addresses, subnets and the names
+   * `loopback`, `linklocal`, `uniquelocal`.
+   */
+  @Matches(TRUST_PROXY_PATTERN, {
+    message:
+      'TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of ' +
+      'addresses, subnets (10.0.0.0/8) and the names loopback, linklocal, uniquelocal',
+  })
+  TRUST_PROXY = 'false';
 
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+|mysql:\/\/.+|mariadb:\/\/.+)$/, {
     message:

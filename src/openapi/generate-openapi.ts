@@ -30,14 +30,21 @@ export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   Object.assign(process.env, DOCUMENT_ENVIRONMENT);
   // Loaded only now: AppModule reads the environment when its file is first evaluated.
   const { AppModule } = await import('../app.module');
-  const { buildOpenApiDocument, createHttpAdapter } = await import('../app.setup');
-  // The app's own HTTP adapter, so that routes are described as the server registers them.
-  const app = await NestFactory.create(AppModule, createHttpAdapter(), {
-    preview: true,
-    abortOnError: false,
-    // Errors only: preview mode announces itself with a banner of warnings.
-    logger: ['error'],
-  });
+  const { buildOpenApiDocument } = await import('../app.setup');
+  const { validateEnvironment } = await import('../config/environment');
+  const { createHttpAdapter } = await import('../http-platform');
+  // The app's own HTTP adapter, so that routes are described as the server registers them (the
+  // document is the same on both platforms: test/http-platforms.e2e-spec.ts).
+  const app = await NestFactory.create(
+    AppModule,
+    createHttpAdapter(validateEnvironment(process.env)),
+    {
+      preview: true,
+      abortOnError: false,
+      // Errors only: preview mode announces itself with a banner of warnings.
+      logger: ['error'],
+    },
+  );
   try {
     return buildOpenApiDocument(app);
   } finally {

@@ -1,6 +1,8 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FastifyInstance } from 'fastify';
+import { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Watches a whole e2e run for leaked secrets. Every test app logs (JSON, debug level, SQL
@@ -43,26 +45,50 @@ export function logFileForThisWorker(): string {
   return join(logsDir(), `e2e-worker-${process.env.JEST_WORKER_ID ?? '0'}.log`);
 }
 
-/** Hooks for test apps: record the passwords of requests that succeeded, check every response body. */
-export function watchSecrets(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? String(payload) : '';
-    const password = (request.body as { password?: unknown } | undefined)?.password;
-    const knownPassword =
-      typeof password === 'string' && password.length >= 8 ? password : undefined;
-    if (knownPassword && reply.statusCode < 300)
-      appendFileSync(workerFile('passwords'), `${JSON.stringify(knownPassword)}\n`);
-    const leaks = [HASH_MARKER, '"passwordHash"', ...(knownPassword ? [knownPassword] : [])].filter(
-      (s) => body.includes(s),
-    );
-    if (leaks.length > 0) {
-      appendFileSync(
-        workerFile('violations'),
-        `${request.method} ${request.url} -> ${reply.statusCode} leaks ${leaks.join(', ')}\n`,
-      );
-    }
-    done(null, payload);
+/**
+ * Hooks for test apps: record the passwords of requests that succeeded, check every response
+ * body. Before configureApp, so that they see every response.
+ */
+export function watchSecrets(app: INestApplication): void {
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    // Fastify keeps the parsed body on its own request object, not on Node's.
+    const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      checkResponse(request.raw, request.body, reply.statusCode, payload);
+      done(null, payload);
+    });
+    return;
+  }
+  app.use((req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: () => void) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      checkResponse(req, req.body, res.statusCode, args[0]);
+      return end(...args);
+    }) as ServerResponse['end'];
+    next();
   });
+}
+
+function checkResponse(
+  request: IncomingMessage,
+  requestBody: unknown,
+  statusCode: number,
+  payload: unknown,
+): void {
+  const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? String(payload) : '';
+  const password = (requestBody as { password?: unknown } | undefined)?.password;
+  const knownPassword = typeof password === 'string' && password.length >= 8 ? password : undefined;
+  if (knownPassword && statusCode < 300)
+    appendFileSync(workerFile('passwords'), `${JSON.stringify(knownPassword)}\n`);
+  const leaks = [HASH_MARKER, '"passwordHash"', ...(knownPassword ? [knownPassword] : [])].filter(
+    (s) => body.includes(s),
+  );
+  if (leaks.length > 0) {
+    appendFileSync(
+      workerFile('violations'),
+      `${request.method} ${request.url} -> ${statusCode} leaks ${leaks.join(', ')}\n`,
+    );
+  }
 }
 
 /** For the global teardown: every leak found in responses and logs of the run. */

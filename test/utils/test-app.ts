@@ -1,12 +1,14 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { configureApp } from '../../src/app.setup';
+import { validateEnvironment } from '../../src/config/environment';
+import { createHttpAdapter } from '../../src/http-platform';
 import { watchSecrets } from './secrets-watch';
 import { createTestDatabase, migrateToLatest, TestDatabase } from './test-database';
 
@@ -37,17 +39,20 @@ export async function createTestApp(
   const previous = { ...process.env };
   const appDatabaseUrl = options.appDatabaseUrl?.(database.url) ?? database.url;
   Object.assign(process.env, { DATABASE_URL: appDatabaseUrl, DB_POOL_SIZE: '5', ...env });
-  let app: NestFastifyApplication;
+  let app: INestApplication;
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    // HTTP_PLATFORM (express unless the run or `env` says fastify) picks the adapter, as in main.ts.
+    app = moduleRef.createNestApplication(createHttpAdapter(validateEnvironment(process.env)), {
       bodyParser: false,
     });
     app.useLogger(app.get(Logger)); // as main.ts does: Nest's own lines go to pino too
-    watchSecrets(app.getHttpAdapter().getInstance());
-    configureApp(app);
+    watchSecrets(app);
+    await configureApp(app);
     await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    if (app.getHttpAdapter().getType() === 'fastify') {
+      await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+    }
   } finally {
     process.env = previous;
   }
