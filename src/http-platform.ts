@@ -63,7 +63,8 @@ export async function configureHttpPlatform(app: INestApplication): Promise<void
 
 function configureExpress(app: NestExpressApplication): void {
   app.use(helmet(SECURITY_HEADERS));
-  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  // Not `strict`: a JSON string or number is valid JSON, refused by assertSafeJsonBody as such.
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false });
   app.use(checkJsonBody, refuseInvalidJson);
 }
 

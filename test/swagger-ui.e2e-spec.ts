@@ -101,6 +101,8 @@ describeWithChromium('Swagger UI in a real browser (headless Chromium)', () => {
   let context: BrowserContext;
   let page: Page;
   let user: RegisteredUser;
+  /** What the page reported as broken: script errors, and resources the CSP refused. */
+  let pageErrors: string[];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -114,10 +116,19 @@ describeWithChromium('Swagger UI in a real browser (headless Chromium)', () => {
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
     await page.goto(`${await t.app.getUrl()}/docs`);
     await operation(page, 'auth', 'authLogin').waitFor();
   });
-  afterEach(() => context.close());
+  afterEach(async () => {
+    await context.close();
+    // The security headers (src/common/security-headers.ts) leave Swagger UI whole.
+    expect(pageErrors).toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();

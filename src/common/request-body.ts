@@ -15,12 +15,17 @@ function reachesPrototype(key: string, value: unknown): boolean {
 }
 
 /**
- * Checks a parsed JSON body before validation walks it, measured without recursion (a hostile
+ * Checks a parsed JSON body before validation walks it: an object or an array (as JSON bodies
+ * of this API are), measured without recursion (a hostile
  * body can nest 100k deep): class-validator and class-transformer recurse, so a body nested deep
  * enough would overflow the stack (a 500), and a `__proto__` key copied by class-transformer
  * would replace the DTO's prototype.
  */
 export function assertSafeJsonBody(body: unknown): void {
+  if (body === undefined) return; // no JSON body: validation answers
+  if (body === null || typeof body !== 'object') {
+    throw new BadRequestException('request body must be a JSON object or array');
+  }
   const stack: [unknown, number][] = [[body, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;

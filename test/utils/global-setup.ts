@@ -6,7 +6,8 @@ import { checkRedisReachable } from './test-redis';
 export default async function globalSetup(): Promise<void> {
   const where =
     TEST_DIALECT === 'sqlite' ? 'SQLite (a temporary file per suite)' : TEST_DATABASE_URL;
-  console.log(`\ne2e suites run against ${TEST_DIALECT}: ${where}`);
+  const platform = process.env.HTTP_PLATFORM || 'express';
+  console.log(`\ne2e suites run on ${platform} against ${TEST_DIALECT}: ${where}`);
   console.log(mongoTargetLine());
   console.log(await checkRedisReachable());
   resetSecretsWatch();
