@@ -126,6 +126,8 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
         `${inFlightAtSigterm.filter((r) => r.status === 201).length} of ${inFlightAtSigterm.length} in flight finished with 201; exit ${exit.code}`,
     );
     expect(exit).toEqual({ code: 0, signal: null });
+    // main.ts on the platform of this run (HTTP_PLATFORM is inherited).
+    expect(output).toContain(`with ${process.env.HTTP_PLATFORM || 'express'} (Swagger UI`);
     expect(output).toContain('SIGTERM received');
     expect(output).toContain('closed cleanly');
     // Before the signal every request succeeded; after it, connections are refused, never a 5xx.

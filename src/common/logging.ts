@@ -49,11 +49,11 @@ function levelOf(statusCode: number): 'error' | 'warn' | 'info' {
  * Neither bodies nor headers are logged, so neither passwords nor bearer tokens reach a log.
  */
 export function requestLogger(logger: PinoInstance): HttpLogger {
-  const lineOf = (req: IncomingMessage, res: ServerResponse, durationMs: unknown) => ({
-    req: { method: req.method, url: req.url },
-    res: { statusCode: res.statusCode },
+  const line = (req: IncomingMessage, res: ServerResponse, value: { durationMs: number }) => ({
+    req,
+    res,
     route: routeOf(req),
-    durationMs,
+    durationMs: value.durationMs,
   });
   return pinoHttp<IncomingMessage, ServerResponse>({
     logger,
@@ -61,14 +61,17 @@ export function requestLogger(logger: PinoInstance): HttpLogger {
     genReqId: (req) => (req as IdentifiedRequest).id ?? '',
     quietReqLogger: true,
     quietResLogger: true,
-    // The lines carry plain `req` and `res` objects (lineOf), not Node's, for pino to serialise.
-    wrapSerializers: false,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    // Also what pino-http binds to a child logger per request, serialised at once: they must be
+    // cheap, and say nothing about headers.
+    wrapSerializers: false,
+    serializers: {
+      req: (req: IncomingMessage) => ({ method: req.method, url: req.url }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
     customLogLevel: (_req, res, error) => (error ? 'error' : levelOf(res.statusCode)),
-    customSuccessObject: (req, res, value: { durationMs: unknown }) =>
-      lineOf(req, res, value.durationMs),
-    customErrorObject: (req, res, _error, value: { durationMs: unknown }) =>
-      lineOf(req, res, value.durationMs),
+    customSuccessObject: line,
+    customErrorObject: (req, res, _error, value: { durationMs: number }) => line(req, res, value),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request completed',
   });
