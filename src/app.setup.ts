@@ -8,23 +8,28 @@ import {
   SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import { errorResponseObject } from './common/api-errors.decorator';
 import { APP_LOGGER, requestLogger } from './common/logging';
 import { assignRequestId } from './common/request-id';
+import { SECURITY_HEADERS } from './common/security-headers';
 import { flattenValidationErrors } from './common/validation-errors';
 import { configureHttpPlatform } from './http-platform';
 
 /**
  * Global behaviour of the HTTP app, applied identically by main.ts and the end-to-end tests, on
- * either platform: request ids and log lines first, then security headers and body parsing
- * (http-platform.ts), validation, error shape and Swagger.
+ * either platform. First the Node-level middleware every response goes through, a refused body
+ * or an unknown route included (`app.use` mounts it on Express and on Fastify alike): request id,
+ * request log line, security headers. Then body parsing (http-platform.ts), validation, error
+ * shape and Swagger.
  */
-export async function configureApp(app: INestApplication): Promise<void> {
+export function configureApp(app: INestApplication): void {
   app.use(assignRequestId);
   app.use(requestLogger(app.get(APP_LOGGER)));
-  await configureHttpPlatform(app);
+  app.use(helmet(SECURITY_HEADERS));
+  configureHttpPlatform(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

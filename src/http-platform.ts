@@ -2,12 +2,10 @@ import { BadRequestException, INestApplication } from '@nestjs/common';
 import { AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from 'helmet';
 import { IncomingMessage } from 'node:http';
 import { EnvironmentVariables, trustProxySetting } from './config/environment';
 import { parseQueryString } from './common/query-string';
 import { assertSafeJsonBody, BODY_LIMIT_BYTES, parseJsonBody } from './common/request-body';
-import { SECURITY_HEADERS } from './common/security-headers';
 
 /**
  * The one file that knows which HTTP server runs under Nest. Express by default, the platform
@@ -15,7 +13,7 @@ import { SECURITY_HEADERS } from './common/security-headers';
  * for its lower cost per request (BENCHMARKS.md). Everything else in src/ is platform-neutral
  * Nest code. What genuinely differs is set here, to one behaviour on both: how a query string
  * and a JSON body are read and limited, which proxies are trusted for the client's address,
- * the security headers, no X-Powered-By.
+ * no X-Powered-By.
  */
 export type HttpPlatformSettings = Pick<EnvironmentVariables, 'HTTP_PLATFORM' | 'TRUST_PROXY'>;
 
@@ -48,21 +46,20 @@ function createFastifyAdapter(trustProxy: boolean | number | string): FastifyAda
 }
 
 /**
- * Security headers and body parsing, after the app's own first middleware (request id, request
- * log line), so that a body refused by the parser still has both. JSON bodies only, at most
+ * Body parsing, after the app's Node-level middleware (request id, log line, security headers),
+ * so that a body refused by the parser still has them. JSON bodies only, at most
  * BODY_LIMIT_BYTES, checked by assertSafeJsonBody; a body of any other type is not read, and
  * validation answers for it.
  */
-export async function configureHttpPlatform(app: INestApplication): Promise<void> {
+export function configureHttpPlatform(app: INestApplication): void {
   if (app.getHttpAdapter().getType() === 'fastify') {
-    await configureFastify(app as NestFastifyApplication);
+    configureFastify(app as NestFastifyApplication);
   } else {
     configureExpress(app as NestExpressApplication);
   }
 }
 
 function configureExpress(app: NestExpressApplication): void {
-  app.use(helmet(SECURITY_HEADERS));
   // Not `strict`: a JSON string or number is valid JSON, refused by assertSafeJsonBody as such.
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false });
   app.use(checkJsonBody, refuseInvalidJson);
@@ -99,14 +96,10 @@ function refuseInvalidJson(
   );
 }
 
-async function configureFastify(app: NestFastifyApplication): Promise<void> {
-  type FastifyHelmet = typeof import('@fastify/helmet');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with Fastify only
-  const { default: fastifyHelmet } = require('@fastify/helmet') as FastifyHelmet;
-  await app.register(fastifyHelmet, SECURITY_HEADERS);
+function configureFastify(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  // Fastify serves without the X-Powered-By header; the route pattern goes in the request's log
-  // line, where Express's router leaves it on the request (common/logging.ts).
+  // The route pattern (`/posts/:id`) for the request's log line, on Node's request where
+  // Express's router leaves it (common/logging.ts). Fastify sends no X-Powered-By of its own.
   fastify.addHook('onRequest', (request, _reply, done) => {
     Object.assign(request.raw, { route: { path: request.routeOptions.url } });
     done();

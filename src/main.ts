@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   server.prependListener('request', (_request, response) => {
     if (draining) response.setHeader('Connection', 'close');
   });
-  await configureApp(app);
+  configureApp(app);
   // Every IPv4 interface (Fastify on its own would listen on localhost only).
   await app.listen(env.PORT, '0.0.0.0');
   logger.log(

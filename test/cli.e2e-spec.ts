@@ -110,6 +110,15 @@ describe('Startup configuration', () => {
     });
   }, 60_000);
 
+  it('stops before creating the app for an unknown HTTP_PLATFORM, naming the choices', async () => {
+    await expect(start({ NODE_ENV: 'development', HTTP_PLATFORM: 'koa' })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^Invalid configuration:\n {2}- HTTP_PLATFORM must be one of express, fastify\n$/,
+      ),
+    });
+  }, 60_000);
+
   it('refuses to start in production without JWT_SECRET', async () => {
     const env = { NODE_ENV: 'production', JWT_SECRET: '' };
     await expect(start(env)).rejects.toMatchObject({

@@ -49,8 +49,9 @@ function levelOf(statusCode: number): 'error' | 'warn' | 'info' {
  * Neither bodies nor headers are logged, so neither passwords nor bearer tokens reach a log.
  */
 export function requestLogger(logger: PinoInstance): HttpLogger {
+  // `req` is on every line already: pino-http binds it to the child logger it makes per request.
   const line = (req: IncomingMessage, res: ServerResponse, value: { durationMs: number }) => ({
-    req,
+    requestId: (req as IdentifiedRequest).id,
     res,
     route: routeOf(req),
     durationMs: value.durationMs,
@@ -59,11 +60,9 @@ export function requestLogger(logger: PinoInstance): HttpLogger {
     logger,
     // assignRequestId ran first and set req.id; pino-http keeps it.
     genReqId: (req) => (req as IdentifiedRequest).id ?? '',
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    // Also what pino-http binds to a child logger per request, serialised at once: they must be
-    // cheap, and say nothing about headers.
+    customAttributeKeys: { responseTime: 'durationMs' },
+    // What the child logger binds is serialised when it is made, once per request: cheap, and
+    // nothing about headers.
     wrapSerializers: false,
     serializers: {
       req: (req: IncomingMessage) => ({ method: req.method, url: req.url }),

@@ -1,5 +1,5 @@
 import { durationToSeconds } from './configuration';
-import { InvalidEnvironmentError, validateEnvironment } from './environment';
+import { InvalidEnvironmentError, trustProxySetting, validateEnvironment } from './environment';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -10,6 +10,42 @@ function problemsOf(env: Record<string, string>): string[] {
     throw error;
   }
 }
+
+describe('HTTP_PLATFORM and TRUST_PROXY', () => {
+  it('default to Express and no trusted proxy', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      HTTP_PLATFORM: 'express',
+      TRUST_PROXY: 'false',
+    });
+  });
+
+  it('refuses an unknown platform with a message naming the variable and the choices', () => {
+    expect(problemsOf({ HTTP_PLATFORM: 'koa' })).toEqual([
+      'HTTP_PLATFORM must be one of express, fastify',
+    ]);
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback', 'loopback'],
+    ['10.0.0.0/8, 192.168.1.7', '10.0.0.0/8,192.168.1.7'],
+    ['::1,fd00::/8,uniquelocal', '::1,fd00::/8,uniquelocal'],
+  ])('reads TRUST_PROXY=%s as %p for both platforms', (value, setting) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual([]);
+    expect(trustProxySetting(value)).toEqual(setting);
+  });
+
+  it.each([['yes'], ['*'], ['10.0.0.0/8;evil'], ['proxy.example.com']])(
+    'refuses TRUST_PROXY=%s',
+    (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY must be true, false, a number of proxy hops/),
+      ]);
+    },
+  );
+});
 
 describe('validateEnvironment', () => {
   it('applies the documented defaults', () => {

@@ -48,7 +48,7 @@ export async function createTestApp(
     });
     app.useLogger(app.get(Logger)); // as main.ts does: Nest's own lines go to pino too
     watchSecrets(app);
-    await configureApp(app);
+    configureApp(app);
     await app.init();
     if (app.getHttpAdapter().getType() === 'fastify') {
       await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
