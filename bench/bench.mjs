@@ -13,7 +13,8 @@
 //
 // Settings (environment): BENCH_DATABASE_URL, BENCH_ADMIN_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_CONNECTIONS (32), BENCH_DURATION (10 s),
-// BENCH_WARMUP (3 s), BENCH_SCENARIOS (R1,R2,R3,R4,W1), BENCH_NODE_FLAGS (the server's node flags).
+// BENCH_WARMUP (3 s), BENCH_SCENARIOS (R1,R2,R3,R4,W1), BENCH_NODE_FLAGS (the server's node flags);
+// HTTP_PLATFORM (express, the default, or fastify) is passed on to the server.
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -370,6 +371,7 @@ function report(results) {
     const ratio = r4.result.requests.average / r1.result.requests.average;
     lines.push('', `R4 / R1 = ${ratio.toFixed(2)} (goal: at least 0.8)`);
   }
+  lines.push(`HTTP platform: ${env.HTTP_PLATFORM || 'express'}`);
   console.log(lines.join('\n'));
 }
 
