@@ -101,7 +101,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'A NestJS + TypeORM reference API: users with profiles, posts, comments and tags on ' +
         'SQLite, PostgreSQL or MariaDB, and an optional MongoDB content module. ' +
-        'Errors share one shape: `{ statusCode, error, message }`.',
+        'Errors share one shape: `{ statusCode, error, message }`. Request bodies are JSON ' +
+        'objects or arrays of at most 1 MB (else 413), nested at most 64 levels, with at most ' +
+        '1,000 keys or items in one object or array and 20,000 in all (else 400).',
     )
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')

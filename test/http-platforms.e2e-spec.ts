@@ -117,6 +117,40 @@ describe('Express and Fastify answer the same', () => {
       expect(res.body.message).toBe('request body must be a JSON object or array');
     });
 
+    /** A registration plus `count` extra keys `k0`, `k1`, ... */
+    const withExtraKeys = (count: number) =>
+      JSON.stringify({
+        ...registration(),
+        ...Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 0])),
+      });
+
+    it('refuses 60,000 keys in one object before anything transforms the body', async () => {
+      const body = withExtraKeys(60_000);
+      expect(Buffer.byteLength(body)).toBeLessThan(BODY_LIMIT_BYTES);
+      const res = await expectSameAnswer(postJson('/users', body), 400);
+      // The body guard's message: validation, which would name each unknown key, never ran.
+      expect(res.body.message).toBe(
+        'request body has an object or array of more than 1000 entries',
+      );
+    });
+
+    it('leaves 1,000 keys in one object to validation', async () => {
+      const res = await expectSameAnswer(postJson('/users', withExtraKeys(997)), 400);
+      expect(res.body.message).toHaveLength(997);
+      expect(res.body.message[0]).toMatch(/^property k\d+ should not exist$/);
+    });
+
+    it('refuses more than 20,000 keys and items in all', async () => {
+      const nested = Array.from({ length: 25 }, () =>
+        Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`k${i}`, 0])),
+      );
+      const res = await expectSameAnswer(
+        postJson('/users', JSON.stringify({ ...registration(), nested })),
+        400,
+      );
+      expect(res.body.message).toBe('request body has more than 20000 keys and items in all');
+    });
+
     it('answers 400 for a __proto__ key', async () => {
       const body = '{"email":"a@example.com","__proto__":{"isAdmin":true}}';
       const res = await expectSameAnswer(postJson('/users', body), 400);

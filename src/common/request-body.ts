@@ -2,6 +2,10 @@ import { BadRequestException } from '@nestjs/common';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_BODY_DEPTH = 64;
+/** Keys of one object, or items of one array (a bulk request has at most 500 items). */
+export const MAX_BODY_ENTRIES_PER_CONTAINER = 1000;
+/** Keys and items of the whole body, at every depth. */
+export const MAX_BODY_ENTRIES = 20_000;
 
 /**
  * Whether a key would reach an object's prototype when the parsed body is copied or merged:
@@ -15,11 +19,15 @@ function reachesPrototype(key: string, value: unknown): boolean {
 }
 
 /**
- * Checks a parsed JSON body before validation walks it: an object or an array (as JSON bodies
- * of this API are), measured without recursion (a hostile
- * body can nest 100k deep): class-validator and class-transformer recurse, so a body nested deep
- * enough would overflow the stack (a 500), and a `__proto__` key copied by class-transformer
- * would replace the DTO's prototype.
+ * Checks a parsed JSON body before anything transforms or validates it, walking it once without
+ * recursion (a hostile body can nest 100k deep). It must be an object or an array (as JSON bodies
+ * of this API are), and within bounds that keep the work after it small:
+ * - at most MAX_BODY_DEPTH levels: class-validator and class-transformer recurse, so a body nested
+ *   deep enough would overflow the stack (a 500);
+ * - at most MAX_BODY_ENTRIES_PER_CONTAINER keys in one object (or items in one array) and
+ *   MAX_BODY_ENTRIES in all: class-transformer removes duplicate keys with a loop quadratic in an
+ *   object's key count, so 60,000 keys (under 1 MB) held the process for 1.5 s;
+ * - no `__proto__` key, which class-transformer would copy onto the DTO as its prototype.
  */
 export function assertSafeJsonBody(body: unknown): void {
   if (body === undefined) return; // no JSON body: validation answers
@@ -27,13 +35,26 @@ export function assertSafeJsonBody(body: unknown): void {
     throw new BadRequestException('request body must be a JSON object or array');
   }
   const stack: [unknown, number][] = [[body, 1]];
+  let entries = 0;
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;
     if (current === null || typeof current !== 'object') continue;
     if (depth > MAX_BODY_DEPTH) {
       throw new BadRequestException(`request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
     }
-    for (const [key, value] of Object.entries(current)) {
+    const children = Object.entries(current);
+    if (children.length > MAX_BODY_ENTRIES_PER_CONTAINER) {
+      throw new BadRequestException(
+        `request body has an object or array of more than ${MAX_BODY_ENTRIES_PER_CONTAINER} entries`,
+      );
+    }
+    entries += children.length;
+    if (entries > MAX_BODY_ENTRIES) {
+      throw new BadRequestException(
+        `request body has more than ${MAX_BODY_ENTRIES} keys and items in all`,
+      );
+    }
+    for (const [key, value] of children) {
       if (reachesPrototype(key, value)) {
         throw new BadRequestException(`request body must not contain the key "${key}"`);
       }
