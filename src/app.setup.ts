@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import { errorResponseObject } from './common/api-errors.decorator';
 import { APP_LOGGER, requestLogger } from './common/logging';
+import { refusePrototypeKeysInQuery } from './common/prototype-keys';
 import { assignRequestId } from './common/request-id';
 import { SECURITY_HEADERS } from './common/security-headers';
 import { flattenValidationErrors } from './common/validation-errors';
@@ -22,13 +23,14 @@ import { configureHttpPlatform } from './http-platform';
  * Global behaviour of the HTTP app, applied identically by main.ts and the end-to-end tests, on
  * either platform. First the Node-level middleware every response goes through, a refused body
  * or an unknown route included (`app.use` mounts it on Express and on Fastify alike): request id,
- * request log line, security headers. Then body parsing (http-platform.ts), validation, error
+ * request log line, security headers, the query's key check. Then body parsing (http-platform.ts), validation, error
  * shape and Swagger.
  */
 export function configureApp(app: INestApplication): void {
   app.use(assignRequestId);
   app.use(requestLogger(app.get(APP_LOGGER)));
   app.use(helmet(SECURITY_HEADERS));
+  app.use(refusePrototypeKeysInQuery);
   configureHttpPlatform(app);
   app.useGlobalPipes(
     new ValidationPipe({

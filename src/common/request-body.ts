@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { isPrototypeMemberName } from './prototype-keys';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_BODY_DEPTH = 64;
@@ -6,17 +7,6 @@ export const MAX_BODY_DEPTH = 64;
 export const MAX_BODY_ENTRIES_PER_CONTAINER = 1000;
 /** Keys and items of the whole body, at every depth. */
 export const MAX_BODY_ENTRIES = 20_000;
-
-/**
- * Whether a key would reach an object's prototype when the parsed body is copied or merged:
- * `__proto__`, or `constructor` holding a `prototype` (the keys secure-json-parse refuses).
- */
-function reachesPrototype(key: string, value: unknown): boolean {
-  if (key === '__proto__') return true;
-  return (
-    key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value
-  );
-}
 
 /**
  * Checks a parsed JSON body before anything transforms or validates it, walking it once without
@@ -27,7 +17,8 @@ function reachesPrototype(key: string, value: unknown): boolean {
  * - at most MAX_BODY_ENTRIES_PER_CONTAINER keys in one object (or items in one array) and
  *   MAX_BODY_ENTRIES in all: class-transformer removes duplicate keys with a loop quadratic in an
  *   object's key count, so 60,000 keys (under 1 MB) held the process for 1.5 s;
- * - no `__proto__` key, which class-transformer would copy onto the DTO as its prototype.
+ * - no key named like a member of Object.prototype (`__proto__`, `constructor`, `toString`...):
+ *   class-transformer would copy `__proto__` onto the DTO as its prototype.
  */
 export function assertSafeJsonBody(body: unknown): void {
   if (body === undefined) return; // no JSON body: validation answers
@@ -55,7 +46,7 @@ export function assertSafeJsonBody(body: unknown): void {
       );
     }
     for (const [key, value] of children) {
-      if (reachesPrototype(key, value)) {
+      if (isPrototypeMemberName(key)) {
         throw new BadRequestException(`request body must not contain the key "${key}"`);
       }
       stack.push([value, depth + 1]);
