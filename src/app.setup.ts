@@ -11,19 +11,22 @@ import {
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
+import { noStoreWithCredentials } from './common/cache-control';
 import { errorResponseObject } from './common/api-errors.decorator';
 import { APP_LOGGER, requestLogger } from './common/logging';
 import { refusePrototypeKeysInQuery } from './common/prototype-keys';
 import { assignRequestId } from './common/request-id';
 import { SECURITY_HEADERS } from './common/security-headers';
 import { flattenValidationErrors } from './common/validation-errors';
+import { appConfig, AppConfig } from './config/configuration';
 import { configureHttpPlatform } from './http-platform';
 
 /**
  * Global behaviour of the HTTP app, applied identically by main.ts and the end-to-end tests, on
  * either platform. First the Node-level middleware every response goes through, a refused body
  * or an unknown route included (`app.use` mounts it on Express and on Fastify alike): request id,
- * request log line, security headers, the query's key check. Then body parsing (http-platform.ts), validation, error
+ * request log line, security headers, the query's key check, `no-store` for credentialed
+ * requests. Then body parsing (http-platform.ts), validation, error
  * shape and Swagger.
  */
 export function configureApp(app: INestApplication): void {
@@ -31,6 +34,7 @@ export function configureApp(app: INestApplication): void {
   app.use(requestLogger(app.get(APP_LOGGER)));
   app.use(helmet(SECURITY_HEADERS));
   app.use(refusePrototypeKeysInQuery);
+  app.use(noStoreWithCredentials);
   configureHttpPlatform(app);
   app.useGlobalPipes(
     new ValidationPipe({
@@ -42,7 +46,7 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost), app.get(DataSource)));
-  setUpSwagger(app);
+  if (app.get<AppConfig>(appConfig.KEY).docsEnabled) setUpSwagger(app);
 }
 
 const API_TAGS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createTestApp, TestApp } from './utils/test-app';
-import { PASSWORD, uniqueName } from './utils/fixtures';
+import { PASSWORD, registerAndLogin, uniqueName } from './utils/fixtures';
 
 describe('Conventions (section 0) and operations (section 5)', () => {
   let t: TestApp;
@@ -136,6 +136,31 @@ describe('Conventions (section 0) and operations (section 5)', () => {
     });
   });
 
+  describe('Cache-Control', () => {
+    it('is no-store on answers that hold a token, an e-mail or anything a credential unlocked', async () => {
+      const user = await registerAndLogin(t.api);
+      const login = await t.api
+        .post('/auth/login')
+        .send({ login: user.username, password: PASSWORD })
+        .expect(200);
+      const registration = await t.api
+        .post('/users')
+        .send({ email: `${uniqueName()}@example.com`, username: uniqueName(), password: PASSWORD })
+        .expect(201);
+      const me = await t.api.get('/auth/me').set(user.auth).expect(200);
+      const ownPosts = await t.api.get('/posts?limit=1').set(user.auth).expect(200);
+      const refused = await t.api.get('/auth/me').set('Authorization', 'Bearer nope').expect(401);
+      for (const res of [login, registration, me, ownPosts, refused]) {
+        expect(res.headers['cache-control']).toBe('no-store');
+      }
+    });
+
+    it('is left to the client on anonymous reads', async () => {
+      const res = await t.api.get('/posts?limit=1').expect(200);
+      expect(res.headers['cache-control']).toBeUndefined();
+    });
+  });
+
   describe('Swagger', () => {
     it('serves Swagger UI at /docs', async () => {
       const res = await t.api.get('/docs').expect(200);
@@ -189,6 +214,23 @@ describe('Conventions (section 0) and operations (section 5)', () => {
       expect(schemas.UserDto.properties.email.example).toBe('alice@example.com');
       expect(JSON.stringify(schemas.UserDto)).not.toMatch(/password/i);
     });
+  });
+});
+
+describe('DOCS_ENABLED=false', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DOCS_ENABLED: 'false' });
+  });
+  afterAll(() => t.close());
+
+  it('serves neither Swagger UI nor the OpenAPI document, and the API as usual', async () => {
+    for (const path of ['/docs', '/docs-json']) {
+      const res = await t.api.get(path).expect(404);
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
+    await t.api.get('/posts?limit=1').expect(200);
   });
 });
 

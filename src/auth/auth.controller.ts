@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { NO_STORE } from '../common/cache-control';
 import { LoginRateLimit } from '../rate-limiting/login-rate-limit.decorator';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
@@ -22,6 +23,7 @@ export class AuthController {
   @LoginRateLimit()
   @Post('login')
   @HttpCode(200)
+  @Header(...NO_STORE)
   @ApiOperation({
     summary: 'Log in with username or email',
     description:

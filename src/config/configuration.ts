@@ -11,6 +11,7 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     logFile: env.LOG_FILE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    docsEnabled: env.DOCS_ENABLED,
   };
 });
 

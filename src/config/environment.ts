@@ -137,6 +137,11 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Swagger UI at /docs and the document at /docs-json; off for deployments that keep them private. */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'DOCS_ENABLED must be true or false' })
+  DOCS_ENABLED = true;
+
   /** Appends the JSON log lines to this file instead of writing them to stdout. */
   @IsOptional()
   @IsString()

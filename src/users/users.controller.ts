@@ -1,4 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,6 +20,7 @@ import {
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Public } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { NO_STORE } from '../common/cache-control';
 import { ApiPageResponse, PageDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -25,6 +36,7 @@ export class UsersController {
 
   @Public()
   @Post()
+  @Header(...NO_STORE)
   @ApiOperation({
     summary: 'Register a user',
     description: 'User and profile are written in one transaction. The answer includes the email.',
