@@ -133,6 +133,21 @@ describe('Auth (section 1)', () => {
       await t.api.get('/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
     });
 
+    it('accepts a token without a version (issued before tokenVersion) until the password changes', async () => {
+      const user = await registerAndLogin(t.api);
+      const jwt = t.app.get(JwtService);
+      const versionless = await jwt.signAsync({ sub: user.id });
+      await t.api.get('/auth/me').set('Authorization', `Bearer ${versionless}`).expect(200);
+      const forgedVersion = await jwt.signAsync({ sub: user.id, ver: 'zero' });
+      await t.api.get('/auth/me').set('Authorization', `Bearer ${forgedVersion}`).expect(401);
+      await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ password: 'a brand new password', currentPassword: PASSWORD })
+        .expect(200);
+      await t.api.get('/auth/me').set('Authorization', `Bearer ${versionless}`).expect(401);
+    });
+
     it('sees a role change at once, without a new token', async () => {
       const user = await registerAndLogin(t.api);
       const admin = await registerAdmin(t.api, (name) =>

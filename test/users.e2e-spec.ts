@@ -422,21 +422,101 @@ describe('Users (section 2)', () => {
       }
     });
 
-    it('changes the password so that only the new one logs in', async () => {
+    it('changes the password so that only the new one logs in, and revokes earlier tokens', async () => {
       const user = await registerAndLogin(t.api);
+      const otherSession = await t.api
+        .post('/auth/login')
+        .send({ login: user.username, password: PASSWORD })
+        .expect(200);
       await t.api
         .patch(`/users/${user.id}`)
         .set(user.auth)
-        .send({ password: 'a brand new password' })
+        .send({ password: 'a brand new password', currentPassword: PASSWORD })
         .expect(200);
+      for (const token of [user.token, otherSession.body.accessToken]) {
+        const res = await t.api.get('/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+        expect(res.body.message).toBe('invalid or expired token');
+      }
       await t.api
         .post('/auth/login')
         .send({ login: user.username, password: PASSWORD })
         .expect(401);
-      await t.api
+      const login = await t.api
         .post('/auth/login')
         .send({ login: user.username, password: 'a brand new password' })
         .expect(200);
+      await t.api
+        .get('/auth/me')
+        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .expect(200);
+    });
+
+    it.each([
+      ['password', { password: 'a brand new password' }],
+      ['email', { email: 'another.address@example.com' }],
+    ])(
+      'needs currentPassword to change your own %s: missing 400 naming it, wrong 403',
+      async (_field, change) => {
+        const user = await registerAndLogin(t.api);
+        const missing = await t.api
+          .patch(`/users/${user.id}`)
+          .set(user.auth)
+          .send(change)
+          .expect(400);
+        expect(missing.body.message).toBe(
+          'currentPassword is required to change your email or password',
+        );
+        const wrong = await t.api
+          .patch(`/users/${user.id}`)
+          .set(user.auth)
+          .send({ ...change, currentPassword: 'not the password at all' })
+          .expect(403);
+        expect(wrong.body.message).toBe('currentPassword is wrong');
+        // Nothing changed: the old password and token still work.
+        await t.api.get('/auth/me').set(user.auth).expect(200);
+        await t.api
+          .post('/auth/login')
+          .send({ login: user.username, password: PASSWORD })
+          .expect(200);
+      },
+    );
+
+    it('refuses currentPassword where it has no use', async () => {
+      const user = await registerAndLogin(t.api);
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ fullName: 'x', currentPassword: PASSWORD })
+        .expect(400);
+      expect(res.body.message).toBe(
+        'currentPassword is only accepted with a change of your own email or password',
+      );
+    });
+
+    it("lets an admin set another user's password without currentPassword, revoking that user's tokens", async () => {
+      const user = await registerAndLogin(t.api);
+      const admin = await registerAdmin(t.api, promote);
+      await t.api
+        .patch(`/users/${user.id}`)
+        .set(admin.auth)
+        .send({ password: 'reset by the admin' })
+        .expect(200);
+      await t.api.get('/auth/me').set(user.auth).expect(401);
+      await t.api.get('/auth/me').set(admin.auth).expect(200);
+      await t.api
+        .post('/auth/login')
+        .send({ login: user.username, password: 'reset by the admin' })
+        .expect(200);
+    });
+
+    it('keeps tokens valid across changes that are not the password', async () => {
+      const user = await registerAndLogin(t.api);
+      await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ email: `${uniqueName()}@example.com`, currentPassword: PASSWORD, fullName: 'x' })
+        .expect(200);
+      await t.api.get('/auth/me').set(user.auth).expect(200);
     });
 
     it('stores a new email lower-cased and answers 409 when it is taken', async () => {
@@ -445,7 +525,7 @@ describe('Users (section 2)', () => {
       const res = await t.api
         .patch(`/users/${user.id}`)
         .set(user.auth)
-        .send({ email: 'New.Address@Example.com' })
+        .send({ email: 'New.Address@Example.com', currentPassword: PASSWORD })
         .expect(200);
       expect(res.body.email).toBe('new.address@example.com');
       const conflict = await t.api

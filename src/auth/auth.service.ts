@@ -9,6 +9,8 @@ import { LoginDto } from './dto/login.dto';
 
 interface TokenPayload {
   sub: string;
+  /** The account's `tokenVersion` at login; absent in tokens issued before it existed (0). */
+  ver?: number;
 }
 
 export const INVALID_CREDENTIALS = 'invalid login or password';
@@ -31,7 +33,7 @@ export class AuthService {
     if (!account || !valid || !account.isActive) {
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    const payload: TokenPayload = { sub: account.id };
+    const payload: TokenPayload = { sub: account.id, ver: account.tokenVersion };
     return {
       accessToken: await this.jwt.signAsync(payload),
       tokenType: 'Bearer',
@@ -41,7 +43,8 @@ export class AuthService {
 
   /**
    * Resolves a bearer token to its user. The row is read on every request so that a deleted or
-   * deactivated account, or a changed role, takes effect at once rather than at token expiry.
+   * deactivated account, a changed role or a changed password (which revokes the tokens issued
+   * before it) takes effect at once rather than at token expiry.
    */
   async authenticate(token: string): Promise<AuthUser> {
     let payload: TokenPayload;
@@ -50,8 +53,11 @@ export class AuthService {
     } catch {
       throw new UnauthorizedException('invalid or expired token');
     }
+    const version = payload.ver ?? 0;
     const user =
-      typeof payload.sub === 'string' ? await this.users.findActiveAuthUser(payload.sub) : null;
+      typeof payload.sub === 'string' && Number.isSafeInteger(version)
+        ? await this.users.findActiveAuthUser(payload.sub, version)
+        : null;
     if (!user) throw new UnauthorizedException('invalid or expired token');
     return user;
   }

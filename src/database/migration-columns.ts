@@ -67,6 +67,16 @@ export function timestampColumn(
   };
 }
 
+/** Matches `@Column({ type: 'integer' })`: `integer` on PostgreSQL and SQLite, `int` on MySQL. */
+export function integerColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
+  const type = queryRunner.connection.driver.normalizeType({ type: 'integer' });
+  return { name, type, ...options };
+}
+
 export function booleanColumn(
   queryRunner: QueryRunner,
   name: string,

@@ -115,6 +115,7 @@ function generateUsers(
       fullName: 'Demo Admin',
       isActive: true,
       role: UserRole.Admin,
+      tokenVersion: 0,
       createdAt: historyStart,
       updatedAt: historyStart,
     },
@@ -139,6 +140,7 @@ function generateUsers(
       fullName: random.chance(0.9) ? `${first} ${last}` : null,
       isActive: random.chance(0.97),
       role: UserRole.User,
+      tokenVersion: 0,
       createdAt,
       updatedAt: between(random, createdAt, now),
     });

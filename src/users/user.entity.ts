@@ -40,6 +40,10 @@ export class User {
   @Column({ type: 'varchar', length: 100, nullable: true })
   fullName: string | null;
 
+  /** In every token issued at login; a password change increments it, revoking earlier tokens. */
+  @Column({ type: 'integer', default: 0, select: false })
+  tokenVersion: number;
+
   @Column({ type: 'boolean', default: true })
   isActive: boolean;
 

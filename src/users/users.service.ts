@@ -1,4 +1,9 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +34,8 @@ export interface UserCredentials {
   role: UserRole;
   isActive: boolean;
   passwordHash: string;
+  /** Goes into the token; see `User.tokenVersion`. */
+  tokenVersion: number;
 }
 
 const SORT_COLUMNS: Record<UserSortField, string> = {
@@ -120,6 +127,15 @@ export class UsersService {
     if ((dto.isActive !== undefined || dto.role !== undefined) && !isAdmin(caller)) {
       throw new ForbiddenException('only admins may change isActive or role');
     }
+    const changesOwnCredentials =
+      user.id === caller.id && (dto.email !== undefined || dto.password !== undefined);
+    if (changesOwnCredentials) {
+      await this.assertCurrentPassword(id, dto.currentPassword);
+    } else if (dto.currentPassword !== undefined) {
+      throw new BadRequestException(
+        'currentPassword is only accepted with a change of your own email or password',
+      );
+    }
 
     const changes: Partial<User> = {};
     if (dto.email !== undefined) changes.email = dto.email;
@@ -136,6 +152,9 @@ export class UsersService {
       if (Object.keys(changes).length > 0 || dto.profile !== undefined) {
         await tx.getRepository(User).update(id, { ...changes, updatedAt: new Date() });
       }
+      // Tokens carry the version they were issued with: every earlier one is now refused.
+      if (dto.password !== undefined)
+        await tx.getRepository(User).increment({ id }, 'tokenVersion', 1);
       if (dto.profile === null) {
         await tx.getRepository(Profile).delete({ userId: id });
       } else if (dto.profile !== undefined) {
@@ -143,6 +162,22 @@ export class UsersService {
       }
     });
     return this.findOne(id, caller);
+  }
+
+  /** Someone holding only a stolen token must not take the account over: 400 or 403. */
+  private async assertCurrentPassword(id: string, currentPassword?: string): Promise<void> {
+    if (currentPassword === undefined) {
+      throw new BadRequestException('currentPassword is required to change your email or password');
+    }
+    const { passwordHash } = await this.users
+      .createQueryBuilder('user')
+      .select('user.id')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id', { id })
+      .getOneOrFail();
+    if (!(await this.passwords.verify(passwordHash, currentPassword))) {
+      throw new ForbiddenException('currentPassword is wrong');
+    }
   }
 
   async remove(id: string, caller: AuthUser): Promise<void> {
@@ -160,7 +195,7 @@ export class UsersService {
     const user = await this.users
       .createQueryBuilder('user')
       .select(['user.id', 'user.username', 'user.role', 'user.isActive'])
-      .addSelect('user.passwordHash')
+      .addSelect(['user.passwordHash', 'user.tokenVersion'])
       .where(
         normalized.includes('@') ? 'user.email = :login' : 'user.normalizedUsername = :login',
         {
@@ -171,11 +206,14 @@ export class UsersService {
     return user;
   }
 
-  /** The caller behind a token, or null when the account is gone or deactivated. */
-  async findActiveAuthUser(id: string): Promise<AuthUser | null> {
+  /**
+   * The caller behind a token, or null when the account is gone or deactivated, or when the
+   * token's version is no longer the account's (its password changed since).
+   */
+  async findActiveAuthUser(id: string, tokenVersion: number): Promise<AuthUser | null> {
     const user = await this.users.findOne({
       select: { id: true, username: true, role: true },
-      where: { id, isActive: true },
+      where: { id, isActive: true, tokenVersion },
     });
     return user ? { id: user.id, username: user.username, role: user.role } : null;
   }

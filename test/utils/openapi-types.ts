@@ -563,6 +563,13 @@ export interface components {
        * @enum {string}
        */
       role?: 'user' | 'admin';
+      /**
+       * @description Required when you change your own `email` or `password` (missing: 400, wrong: 403); not
+       *     accepted otherwise. Admins changing another account do not send it. A password change
+       *     revokes every token issued before it.
+       * @example correct horse battery staple
+       */
+      currentPassword?: string;
     };
     AuthorDto: {
       /** @example 6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f */

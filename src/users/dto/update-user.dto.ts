@@ -1,5 +1,5 @@
 import { IntersectionType, OmitType, PartialType, PickType } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UserRole } from '../user-role';
 import { CreateUserDto } from './create-user.dto';
 
@@ -29,4 +29,15 @@ export class UpdateUserDto extends IntersectionType(
   @IsOptional()
   @IsEnum(UserRole)
   role?: UserRole;
+
+  /**
+   * Required when you change your own `email` or `password` (missing: 400, wrong: 403); not
+   * accepted otherwise. Admins changing another account do not send it. A password change
+   * revokes every token issued before it.
+   * @example "correct horse battery staple"
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  currentPassword?: string;
 }
