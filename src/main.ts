@@ -27,10 +27,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   // Every IPv4 interface (Fastify on its own would listen on localhost only).
   await app.listen(env.PORT, '0.0.0.0');
-  logger.log(
-    `listening on ${await app.getUrl()} with ${env.HTTP_PLATFORM} (Swagger UI at /docs)`,
-    'Bootstrap',
-  );
+  const docs = env.DOCS_ENABLED ? ' (Swagger UI at /docs)' : '';
+  logger.log(`listening on ${await app.getUrl()} with ${env.HTTP_PLATFORM}${docs}`, 'Bootstrap');
 
   /**
    * Graceful shutdown: stop accepting connections at once, answer in-flight requests (with

@@ -127,7 +127,9 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
     );
     expect(exit).toEqual({ code: 0, signal: null });
     // main.ts on the platform of this run (HTTP_PLATFORM is inherited).
-    expect(output).toContain(`with ${process.env.HTTP_PLATFORM || 'express'} (Swagger UI`);
+    expect(output).toContain(
+      `with ${process.env.HTTP_PLATFORM || 'express'} (Swagger UI at /docs)`,
+    );
     expect(output).toContain('SIGTERM received');
     expect(output).toContain('closed cleanly');
     // Before the signal every request succeeded; after it, connections are refused, never a 5xx.
