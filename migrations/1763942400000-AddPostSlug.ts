@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
-import { varcharColumn } from '../src/database/migration-columns';
+import { dropColumnInPlace, varcharColumn } from '../src/database/migration-columns';
 import { firstFreeSlug, slugify } from '../src/posts/post-slug';
 
 const SLUG_LENGTH = 255;
@@ -38,15 +38,7 @@ export class AddPostSlug1763942400000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropIndex('posts', 'UQ_posts_slug');
-    if (isSqlite(queryRunner)) {
-      // TypeORM drops a SQLite column by rebuilding the table, and its revert runs with foreign
-      // keys still enforced (the pragma that turns them off is a no-op inside the transaction it
-      // has already opened): dropping the old posts table would cascade-delete every comment and
-      // tag link. SQLite >= 3.35 drops the column in place, with no rebuild.
-      await queryRunner.query(`ALTER TABLE "posts" DROP COLUMN "slug"`);
-    } else {
-      await queryRunner.dropColumn('posts', 'slug');
-    }
+    await dropColumnInPlace(queryRunner, 'posts', 'slug');
   }
 }
 

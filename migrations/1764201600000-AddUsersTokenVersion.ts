@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
-import { integerColumn } from '../src/database/migration-columns';
+import { dropColumnInPlace, integerColumn } from '../src/database/migration-columns';
 
 /**
  * `users.tokenVersion`: written into every token at login and compared with the row on every
@@ -17,13 +17,6 @@ export class AddUsersTokenVersion1764201600000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (['sqlite', 'better-sqlite3'].includes(queryRunner.connection.options.type)) {
-      // TypeORM drops a SQLite column by rebuilding the table, with foreign keys enforced during
-      // a revert: dropping the old users table would cascade-delete every profile, post and
-      // comment. SQLite >= 3.35 drops the column in place (see AddPostSlug).
-      await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "tokenVersion"`);
-    } else {
-      await queryRunner.dropColumn('users', 'tokenVersion');
-    }
+    await dropColumnInPlace(queryRunner, 'users', 'tokenVersion');
   }
 }

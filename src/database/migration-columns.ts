@@ -114,3 +114,21 @@ export function updatedAtColumn(queryRunner: QueryRunner, name = 'updatedAt'): T
     onUpdate: isMysql ? types.updateDateDefault : undefined,
   };
 }
+
+/**
+ * Drops a column without touching other tables' rows. TypeORM drops a SQLite column by rebuilding
+ * the table, and a revert runs with foreign keys enforced (the pragma that turns them off is a
+ * no-op inside the transaction TypeORM has already opened): dropping the old table would
+ * cascade-delete every row that references it. SQLite >= 3.35 drops the column in place.
+ */
+export async function dropColumnInPlace(
+  queryRunner: QueryRunner,
+  table: string,
+  column: string,
+): Promise<void> {
+  if (dialectOfDataSource(queryRunner.connection) === 'sqlite') {
+    await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
+  } else {
+    await queryRunner.dropColumn(table, column);
+  }
+}
