@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { classifyDatabaseError, uniqueViolationField } from './database-errors';
 
 function failed(driverError: Record<string, unknown>): QueryFailedError {
@@ -26,6 +26,10 @@ describe('classifyDatabaseError', () => {
     ['syntax error', { code: '42601' }, undefined],
   ])('%s', (_name, driverError, kind) => {
     expect(classifyDatabaseError(failed(driverError))).toBe(kind);
+  });
+
+  it('takes a query runner released by its broken connection for an unavailable database', () => {
+    expect(classifyDatabaseError(new QueryRunnerAlreadyReleasedError())).toBe('unavailable');
   });
 
   it('leaves errors that are not database errors alone', () => {

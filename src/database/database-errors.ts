@@ -57,6 +57,9 @@ const KINDS_BY_MYSQL_ERRNO: Record<number, DatabaseErrorKind> = {
 const UNAVAILABLE_ERROR_NAMES = new Set([
   'CannotExecuteNotConnectedError',
   'ConnectionIsNotSetError',
+  // TypeORM's PostgreSQL query runner releases itself when its connection emits 'error' (the
+  // server ended it between two statements of a transaction); the next statement gets this.
+  'QueryRunnerAlreadyReleasedError',
 ]);
 const UNAVAILABLE_MESSAGES = [
   /database connection is not open/i, // better-sqlite3 after close
