@@ -85,15 +85,18 @@ describe('Tags (section 3)', () => {
     });
 
     it('answers the pagination envelope, sorted by name by default', async () => {
-      const res = await t.api.get(`/tags?search=${prefix}&limit=2`).expect(200);
+      const res = await t.api.get(`/tags?search=${prefix}&limit=2`).set(author.auth).expect(200);
       expect(res.body).toMatchObject({ total: 3, skip: 0, limit: 2 });
       expect(names(res.body)).toEqual([`${prefix}-alpha`, `${prefix}-beta`]);
-      const rest = await t.api.get(`/tags?search=${prefix}&limit=2&skip=2`).expect(200);
+      const rest = await t.api
+        .get(`/tags?search=${prefix}&limit=2&skip=2`)
+        .set(author.auth)
+        .expect(200);
       expect(names(rest.body)).toEqual([`${prefix}-gamma`]);
     });
 
     it('counts published posts only', async () => {
-      const res = await t.api.get(`/tags?search=${prefix}`).expect(200);
+      const res = await t.api.get(`/tags?search=${prefix}`).set(author.auth).expect(200);
       expect(res.body.items.map((tag: TagBody) => [tag.name, tag.postCount])).toEqual([
         [`${prefix}-alpha`, 1],
         [`${prefix}-beta`, 2],
@@ -102,15 +105,16 @@ describe('Tags (section 3)', () => {
     });
 
     it('sorts by postCount both ways, ties by name, and by name descending', async () => {
-      const byCount = await t.api.get(`/tags?search=${prefix}&sort=-postCount`).expect(200);
+      const get = (query: string) => t.api.get(`/tags?${query}`).set(author.auth).expect(200);
+      const byCount = await get(`search=${prefix}&sort=-postCount`);
       expect(names(byCount.body)).toEqual([`${prefix}-beta`, `${prefix}-alpha`, `${prefix}-gamma`]);
-      const ascending = await t.api.get(`/tags?search=${prefix}&sort=postCount`).expect(200);
+      const ascending = await get(`search=${prefix}&sort=postCount`);
       expect(names(ascending.body)).toEqual([
         `${prefix}-gamma`,
         `${prefix}-alpha`,
         `${prefix}-beta`,
       ]);
-      const byName = await t.api.get(`/tags?search=${prefix}&sort=-name`).expect(200);
+      const byName = await get(`search=${prefix}&sort=-name`);
       expect(names(byName.body)).toEqual([`${prefix}-gamma`, `${prefix}-beta`, `${prefix}-alpha`]);
     });
 
@@ -119,6 +123,26 @@ describe('Tags (section 3)', () => {
       expect(names(res.body)).toEqual([`${prefix}-alpha`]);
       const wildcard = await t.api.get(`/tags?search=${encodeURIComponent(`${prefix}-_lpha`)}`);
       expect(wildcard.body.total).toBe(0);
+    });
+
+    it('hides a tag that only drafts carry from those who may not see the drafts', async () => {
+      const stranger = await registerAndLogin(t.api);
+      const listed = async (auth?: { Authorization: string }) => {
+        const request = t.api.get(`/tags?search=${prefix}`);
+        const res = await (auth ? request.set(auth) : request).expect(200);
+        return { total: res.body.total, names: names(res.body) };
+      };
+      const published = [`${prefix}-alpha`, `${prefix}-beta`];
+      expect(await listed()).toEqual({ total: 2, names: published });
+      expect(await listed(stranger.auth)).toEqual({ total: 2, names: published });
+      expect(await listed(author.auth)).toEqual({
+        total: 3,
+        names: [...published, `${prefix}-gamma`],
+      });
+      expect(await listed(admin.auth)).toEqual({
+        total: 3,
+        names: [...published, `${prefix}-gamma`],
+      });
     });
 
     it.each(['limit=0', 'limit=101', 'skip=-1', 'sort=createdAt', 'other=1'])(
@@ -136,6 +160,34 @@ describe('Tags (section 3)', () => {
       const post = await createPost(t.api, author, { published: true, tags: [name] });
       const res = await t.api.get(`/tags/${post.tags[0].id}`).expect(200);
       expect(res.body).toMatchObject({ id: post.tags[0].id, name, postCount: 1 });
+    });
+
+    it('answers 404 for a tag only hidden drafts carry, until one of them is published', async () => {
+      const name = uniqueTag('secret');
+      const author = await registerAndLogin(t.api);
+      const stranger = await registerAndLogin(t.api);
+      const draft = await createPost(t.api, author, { tags: [name] });
+      const path = `/tags/${draft.tags[0].id}`;
+      const notFound = await t.api.get(path).expect(404);
+      expect(notFound.body.message).toBe('tag not found');
+      await t.api.get(path).set(stranger.auth).expect(404);
+      await t.api.get(path).set(author.auth).expect(200);
+      await t.api.get(path).set(admin.auth).expect(200);
+      await t.api
+        .patch(`/posts/${draft.id}`)
+        .set(author.auth)
+        .send({ published: true })
+        .expect(200);
+      const seen = await t.api.get(path).expect(200);
+      expect(seen.body).toMatchObject({ name, postCount: 1 });
+    });
+
+    it('shows a tag on no post at all (made with POST /tags) to everyone', async () => {
+      const name = uniqueTag('empty');
+      const created = await t.api.post('/tags').set(user.auth).send({ name }).expect(201);
+      await t.api.get(`/tags/${created.body.id}`).expect(200);
+      const listed = await t.api.get(`/tags?search=${name}`).expect(200);
+      expect(names(listed.body)).toEqual([name]);
     });
 
     it('answers 404 for a missing tag and 400 for a malformed id', async () => {

@@ -1,4 +1,5 @@
 import { ConsoleLogger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { UsersService } from '../src/users/users.service';
 import {
   MISSING_UUID,
@@ -100,6 +101,46 @@ describe('Users (section 2)', () => {
           password: 'p'.repeat(129),
         })
         .expect(400);
+    });
+
+    describe('password strength (zxcvbn, at least 10^8 guesses)', () => {
+      const register = (password: string, username = uniqueName()) =>
+        t.api.post('/users').send({ email: `${username}@example.com`, username, password });
+
+      it.each([
+        ['12345678', 'it is one of the most used passwords'],
+        ['Password123!', 'it is similar to a commonly used password'],
+        ['        ', 'repeated characters like "aaa" are easy to guess'],
+        ['qwertyuiop', 'it is a very frequently used password'],
+        ['abcdefghij', 'sequences like "abc" or "123" are easy to guess'],
+      ])('refuses %j with a 400 that says why', async (password, reason) => {
+        const res = await register(password).expect(400);
+        expect(res.body.message).toEqual([
+          expect.stringContaining(`password is too weak: ${reason}`),
+        ]);
+      });
+
+      it('refuses a password built from the account’s own username', async () => {
+        const username = `marmaduke_${randomBytes(2).toString('hex')}`;
+        const res = await register(`${username}99`, username).expect(400);
+        expect(res.body.message).toEqual([
+          expect.stringContaining('it contains your username, e-mail or name'),
+        ]);
+        // The same password passes for an account it says nothing about.
+        await register(`${username}99`).expect(201);
+      });
+
+      it('accepts eight random characters and a passphrase of uncommon words', async () => {
+        for (const password of ['x7#kQ2pL', 'qzvnwkra', 'kd8s-2jx', 'plum orbit canvas 47']) {
+          await register(password).expect(201);
+        }
+      });
+
+      it('judges the first 32 characters: a weak start is not saved by what follows', async () => {
+        const res = await register(`${'a'.repeat(32)}${randomBytes(24).toString('base64url')}`);
+        expect(res.status).toBe(400);
+        expect(res.body.message).toEqual([expect.stringContaining('password is too weak')]);
+      });
     });
 
     it('rejects unknown body fields instead of dropping them', async () => {
@@ -480,6 +521,17 @@ describe('Users (section 2)', () => {
           .expect(200);
       },
     );
+
+    it('refuses a weak new password with the reason, and keeps the old one', async () => {
+      const user = await registerAndLogin(t.api);
+      const res = await t.api
+        .patch(`/users/${user.id}`)
+        .set(user.auth)
+        .send({ password: 'iloveyou123', currentPassword: PASSWORD })
+        .expect(400);
+      expect(res.body.message).toEqual([expect.stringContaining('password is too weak')]);
+      await t.api.get('/auth/me').set(user.auth).expect(200);
+    });
 
     it('refuses currentPassword where it has no use', async () => {
       const user = await registerAndLogin(t.api);

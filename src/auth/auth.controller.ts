@@ -27,7 +27,10 @@ export class AuthController {
   @ApiOperation({
     summary: 'Log in with username or email',
     description:
-      'Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not.',
+      'Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or ' +
+      'not; and per login name, whatever the address: after 10 failed logins in 15 minutes (from ' +
+      'the first failure) the name is refused, the right password included, with 429 and ' +
+      'Retry-After. Unknown names are counted and answered exactly like known ones.',
   })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiErrors(400, 401, 429)

@@ -2,7 +2,8 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { authConfig, AuthConfig } from '../config/configuration';
 import { PasswordHasher } from '../users/password-hasher';
-import { UsersService } from '../users/users.service';
+import { LoginFailureLimit } from '../rate-limiting/login-failure-limit';
+import { normalizeLogin, UsersService } from '../users/users.service';
 import { AuthUser } from './auth-user';
 import { AccessTokenDto } from './dto/access-token.dto';
 import { LoginDto } from './dto/login.dto';
@@ -21,18 +22,26 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly loginFailures: LoginFailureLimit,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
-  /** Wrong login, wrong password and inactive account all answer the same 401. */
+  /**
+   * Wrong login, wrong password and inactive account all answer the same 401, and count alike
+   * towards the login name's limit of failures (429 once it is reached, before any password is
+   * checked).
+   */
   async login(dto: LoginDto): Promise<AccessTokenDto> {
-    const account = await this.users.findCredentials(dto.login);
+    const loginName = normalizeLogin(dto.login);
+    await this.loginFailures.countAttempt(loginName);
+    const account = await this.users.findCredentials(loginName);
     const valid = account
       ? await this.passwords.verify(account.passwordHash, dto.password)
       : await this.passwords.verifyAgainstNothing(dto.password);
     if (!account || !valid || !account.isActive) {
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
+    await this.loginFailures.forgive(loginName);
     const payload: TokenPayload = { sub: account.id, ver: account.tokenVersion };
     return {
       accessToken: await this.jwt.signAsync(payload),

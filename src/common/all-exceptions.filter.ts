@@ -11,6 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import { DataSource } from 'typeorm';
 import { classifyDatabaseError, uniqueViolationField } from '../database/database-errors';
 import { BODY_LIMIT_BYTES } from './request-body';
+import { RetryLaterException } from './retry-later.exception';
 import { REQUEST_ID_HEADER } from './request-id';
 
 export interface ErrorBody {
@@ -45,7 +46,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const requestId = httpAdapter.getHeader(response, REQUEST_ID_HEADER) as string | undefined;
     const body = this.toErrorBody(exception, requestId);
-    if (
+    if (exception instanceof RetryLaterException) {
+      httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
+    } else if (
       body.statusCode === HttpStatus.TOO_MANY_REQUESTS &&
       !httpAdapter.getHeader(response, 'Retry-After')
     ) {

@@ -1,4 +1,6 @@
-/** Room left after the base for a collision suffix, within the column's 255 characters. */
+import { randomInt } from 'node:crypto';
+
+/** Room left after the base for a suffix, within the column's 255 characters. */
 const MAX_BASE_SLUG_LENGTH = 200;
 const FALLBACK_SLUG = 'post';
 
@@ -19,7 +21,25 @@ export function slugify(title: string): string {
   return slug || FALLBACK_SLUG;
 }
 
-/** `base` when it is free, otherwise the first free of `base-2`, `base-3`, ... */
+const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const SUFFIX_LENGTH = 6;
+
+/**
+ * The slug of a new post: its title's slug and a random suffix, `hello-world-k3x9qa`. Every slug
+ * has one, so that a slug tells nothing about other posts of the same title: with the bare slug
+ * for the first and a counter or a suffix for the next, an author whose post got `hello-world-2`
+ * would learn that someone's hidden draft holds `hello-world`. 36^6 suffixes make a collision
+ * within one title rare; the unique index catches it and the post is saved with another.
+ */
+export function newPostSlug(title: string, random: (max: number) => number = randomInt): string {
+  const suffix = Array.from({ length: SUFFIX_LENGTH }, () => SUFFIX_ALPHABET[random(36)]);
+  return `${slugify(title)}-${suffix.join('')}`;
+}
+
+/**
+ * `base` when it is free, otherwise the first free of `base-2`, `base-3`, ...: the slugs that the
+ * AddPostSlug migration gave the posts written before slugs existed.
+ */
 export function firstFreeSlug(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base;
   for (let suffix = 2; ; suffix++) {

@@ -33,7 +33,7 @@ export class PostsController {
     summary: 'Create a post (author = caller)',
     description:
       'One transaction: missing tags are created, the post and its tag links written; on any ' +
-      'failure nothing is left. The slug is derived from the title (`-2`, `-3`, ... when taken).',
+      "failure nothing is left. The slug is the title's slug with a random suffix (see `slug`).",
   })
   @ApiCreatedResponse({ type: PostDto })
   @ApiErrors(400, 401, 413)
@@ -64,7 +64,7 @@ export class PostsController {
   @Get('by-slug/:slug')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Get a post by its slug', description: VISIBILITY })
-  @ApiParam({ name: 'slug', example: 'designing-many-to-many-relations' })
+  @ApiParam({ name: 'slug', example: 'designing-many-to-many-relations-k3x9qa' })
   @ApiOkResponse({ type: PostDto })
   @ApiErrors(401, 404)
   findBySlug(@Param('slug') slug: string, @CurrentUser() viewer?: AuthUser): Promise<PostDto> {

@@ -1,7 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, Like, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuthUser, isAdmin } from '../auth/auth-user';
 import { CursorPageDto, toCursorPage } from '../common/pagination';
 import { isUniqueViolation, uniqueViolationField } from '../database/database-errors';
@@ -13,14 +12,12 @@ import { PostDto, toPostDto } from './dto/post.dto';
 import { TopAuthorDto } from './dto/top-authors.dto';
 import { UpdatePostDto } from './dto/update-post.dto';
 import { PostPages } from './post-pages';
-import { firstFreeSlug, slugify } from './post-slug';
+import { newPostSlug } from './post-slug';
 import { isVisibleTo, whereVisibleTo } from './post-visibility';
 import { Post } from './post.entity';
 
-/** Attempts at creating a post whose slug a concurrent or earlier post took. */
-const MAX_CREATE_ATTEMPTS = 8;
-/** After this many attempts with `-2`, `-3`, ... (concurrent posts with one title), a random suffix. */
-const NUMBERED_SLUG_ATTEMPTS = 4;
+/** Attempts at creating a post whose random slug another post took. */
+const MAX_CREATE_ATTEMPTS = 3;
 
 @Injectable()
 export class PostsService {
@@ -34,13 +31,11 @@ export class PostsService {
   /**
    * One transaction whatever the number of tags: the tags got or created (two statements), the
    * post and its links saved through the `Post.tags` relation (the post, one multi-row INSERT of
-   * links). The answer is built from what was written. The slug is derived from the title; when
-   * it is taken (the unique index says so, there is no racy pre-check) the whole transaction is
-   * retried with the next free suffix.
+   * links). The answer is built from what was written. In the rare case that the new slug is
+   * taken (the unique index says so, there is no racy pre-check), the whole transaction is
+   * retried with another.
    */
   async create(author: AuthUser, dto: CreatePostDto): Promise<PostDto> {
-    const baseSlug = slugify(dto.title);
-    let slug = baseSlug;
     for (let attempt = 1; ; attempt++) {
       try {
         return await runInTransaction(this.dataSource, async (tx) => {
@@ -49,7 +44,7 @@ export class PostsService {
           const posts = tx.getRepository(Post);
           const post = posts.create({
             title: dto.title,
-            slug,
+            slug: newPostSlug(dto.title),
             content: dto.content ?? '',
             published: dto.published ?? false,
             publishedAt: dto.published ? now : null,
@@ -63,7 +58,6 @@ export class PostsService {
         });
       } catch (error) {
         if (!this.isSlugConflict(error) || attempt === MAX_CREATE_ATTEMPTS) throw error;
-        slug = await this.nextSlugCandidate(baseSlug, attempt);
       }
     }
   }
@@ -224,16 +218,5 @@ export class PostsService {
 
   private isSlugConflict(error: unknown): boolean {
     return isUniqueViolation(error) && uniqueViolationField(error, this.dataSource) === 'slug';
-  }
-
-  /** `-2`, `-3`, ... after the slugs already taken; a random suffix once those keep colliding. */
-  private async nextSlugCandidate(baseSlug: string, attempt: number): Promise<string> {
-    if (attempt >= NUMBERED_SLUG_ATTEMPTS) return `${baseSlug}-${randomBytes(4).toString('hex')}`;
-    // Slugs hold only [a-z0-9-], so the base has no LIKE wildcard to escape.
-    const taken = await this.posts.find({
-      select: { slug: true },
-      where: [{ slug: baseSlug }, { slug: Like(`${baseSlug}-%`) }],
-    });
-    return firstFreeSlug(baseSlug, new Set(taken.map((post) => post.slug)));
   }
 }

@@ -2,7 +2,9 @@ import { ExecutionContext, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimitConfig, RateLimitConfig } from '../config/configuration';
+import { LoginFailureLimit, loginFailureCountsInMemory } from './login-failure-limit';
 import { isLoginRoute } from './login-rate-limit.decorator';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
 
@@ -16,6 +18,7 @@ function isSafeMethod(context: ExecutionContext): boolean {
 /** A rate-limit storage shared by several app instances through a store /health reports on. */
 export interface SharedRateLimitStorage {
   ping(): Promise<boolean>;
+  loginFailureCounts(): RateLimiterAbstract;
 }
 
 export function isSharedRateLimitStorage(storage: unknown): storage is SharedRateLimitStorage {
@@ -32,7 +35,9 @@ function sharedStorage(redisUrl: string, keyPrefix: string): ThrottlerStorage {
 
 /**
  * Two limits per client address, both configurable and never off: logins (contract section 1)
- * and writes (every POST, PUT, PATCH and DELETE). Reads are not limited.
+ * and writes (every POST, PUT, PATCH and DELETE). Reads are not limited. And one per login name,
+ * whatever the address: failed logins (LoginFailureLimit, which the auth module applies).
+ * Counted in memory, or in Redis with REDIS_URL, so that several instances share them.
  */
 @Module({
   imports: [
@@ -60,6 +65,19 @@ function sharedStorage(redisUrl: string, keyPrefix: string): ThrottlerStorage {
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+  providers: [
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    {
+      provide: LoginFailureLimit,
+      inject: [ThrottlerStorage],
+      useFactory: (storage: ThrottlerStorage) =>
+        new LoginFailureLimit(
+          isSharedRateLimitStorage(storage)
+            ? storage.loginFailureCounts()
+            : loginFailureCountsInMemory(),
+        ),
+    },
+  ],
+  exports: [LoginFailureLimit],
 })
 export class RateLimitingModule {}

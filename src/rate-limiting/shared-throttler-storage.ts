@@ -2,6 +2,8 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
+import { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
+import { LOGIN_FAILURE_COUNTS, loginFailureCountsInMemory } from './login-failure-limit';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
 import type { SharedRateLimitStorage } from './rate-limiting.module';
 
@@ -36,6 +38,16 @@ export class SharedThrottlerStorage
       this.warn(`counting in memory: ${(error as Error).message}`);
       return this.local.increment(key, ttl, limit, blockDuration, name);
     }
+  }
+
+  /** Login failures counted on the same Redis connection, in memory while Redis is unreachable. */
+  loginFailureCounts(): RateLimiterAbstract {
+    return new RateLimiterRedis({
+      ...LOGIN_FAILURE_COUNTS,
+      storeClient: this.redis,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: loginFailureCountsInMemory(),
+    });
   }
 
   async ping(): Promise<boolean> {

@@ -166,6 +166,7 @@ describe('parseSeedOptions', () => {
     [['--tags-per-post', '11', '--tags', '20'], '--tags-per-post must be at most 10'],
     [['--draft-ratio', '2'], '--draft-ratio must be a number from 0 to 1'],
     [['--admin-password', 'short'], '--admin-password must be 8..128 characters'],
+    [['--user-password', '12345678'], '--user-password: password is too weak'],
     [['--unknown'], "Unknown option '--unknown'"],
   ])('rejects %j', (args, message) => {
     expect(() => parseSeedOptions(args)).toThrow(SeedUsageError);

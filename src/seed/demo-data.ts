@@ -1,7 +1,7 @@
 import { normalizeTagName, TAG_NAME_PATTERN } from '../common/tag-names';
 import { Comment } from '../posts/comment.entity';
 import { Post } from '../posts/post.entity';
-import { firstFreeSlug, slugify } from '../posts/post-slug';
+import { newPostSlug } from '../posts/post-slug';
 import { Tag } from '../tags/tag.entity';
 import { Profile } from '../users/profile.entity';
 import { User } from '../users/user.entity';
@@ -204,7 +204,9 @@ function generatePosts(
   for (let i = 0; i < sizes.posts; i++) {
     const author = users[random.skewedIndex(users.length)];
     const title = demoTitle(random);
-    const slug = firstFreeSlug(slugify(title), slugs);
+    let slug: string;
+    do slug = newPostSlug(title, (max) => random.int(0, max - 1));
+    while (slugs.has(slug));
     slugs.add(slug);
     const createdAt = between(random, author.createdAt, now);
     const published = !random.chance(sizes.draftRatio);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { MAX_TAGS_PER_ITEM } from '../common/tag-names';
+import { passwordWeakness } from '../users/password-strength';
 
 export interface SeedOptions {
   /** Every user, the admin included. */
@@ -123,7 +124,10 @@ function checkConsistency(options: SeedOptions): void {
   ]) {
     if (password.length < 8 || password.length > 128) {
       problems.push(`${flag} must be 8..128 characters, as for POST /users`);
+      continue;
     }
+    const weakness = passwordWeakness(password);
+    if (weakness) problems.push(`${flag}: ${weakness} (as for POST /users)`);
   }
   if (problems.length > 0) throw new SeedUsageError(problems.join('\n'));
 }

@@ -7,7 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Public, Roles } from '../auth/auth.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiPageResponse, PageDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
@@ -18,6 +19,12 @@ import { TagDto } from './dto/tag.dto';
 import { UpdateTagDto } from './dto/update-tag.dto';
 import { TagsService } from './tags.service';
 
+const TAG_VISIBILITY =
+  'Tags carried only by drafts are seen by those who may see one of the drafts (their authors, ' +
+  "admins); to anyone else such a tag does not exist (not listed, 404), so that a draft's tags " +
+  'do not tell what it is about. Tags on no post at all are public. A name is one namespace for ' +
+  'all: POST /tags answers 409 for a name that exists, seen or not.';
+
 @ApiTags('tags')
 @Controller('tags')
 export class TagsController {
@@ -25,23 +32,28 @@ export class TagsController {
 
   @Public()
   @Get()
+  @ApiBearerAuth()
   @ApiOperation({
     summary: 'List tags',
-    description: '`postCount` counts published posts. Default sort: `name`.',
+    description: `${TAG_VISIBILITY} \`postCount\` counts published posts. Default sort: \`name\`.`,
   })
   @ApiPageResponse(TagDto)
   @ApiErrors(400, 401)
-  list(@Query() query: ListTagsQueryDto): Promise<PageDto<TagDto>> {
-    return this.tags.list(query);
+  list(
+    @Query() query: ListTagsQueryDto,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<PageDto<TagDto>> {
+    return this.tags.list(query, viewer);
   }
 
   @Public()
   @Get(':id')
-  @ApiOperation({ summary: 'Get a tag' })
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Get a tag', description: TAG_VISIBILITY })
   @ApiOkResponse({ type: TagDto })
   @ApiErrors(400, 401, 404)
-  findOne(@UuidParam() id: string): Promise<TagDto> {
-    return this.tags.findOne(id);
+  findOne(@UuidParam() id: string, @CurrentUser() viewer?: AuthUser): Promise<TagDto> {
+    return this.tags.findOne(id, viewer);
   }
 
   @Post()
@@ -65,8 +77,12 @@ export class TagsController {
   })
   @ApiOkResponse({ type: TagDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  rename(@UuidParam() id: string, @Body() dto: UpdateTagDto): Promise<TagDto> {
-    return this.tags.rename(id, dto);
+  rename(
+    @UuidParam() id: string,
+    @Body() dto: UpdateTagDto,
+    @CurrentUser() caller: AuthUser,
+  ): Promise<TagDto> {
+    return this.tags.rename(id, dto, caller);
   }
 
   @Delete(':id')

@@ -2,9 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuthUser, isAdmin } from '../auth/auth-user';
 import { PageDto, toPage } from '../common/pagination';
 import { parseSort } from '../common/sorting';
 import { whereContains } from '../common/text-search';
+import { whereVisibleTo } from '../posts/post-visibility';
 import { CreateTagDto } from './dto/create-tag.dto';
 import { ListTagsQueryDto, TagSortField } from './dto/list-tags-query.dto';
 import { TagDto, toTagDto } from './dto/tag.dto';
@@ -20,15 +22,17 @@ export class TagsService {
   constructor(@InjectRepository(Tag) private readonly tags: Repository<Tag>) {}
 
   /** One grouped statement for the page, one count for the total, whatever the page size. */
-  async list(query: ListTagsQueryDto): Promise<PageDto<TagDto>> {
+  async list(query: ListTagsQueryDto, viewer?: AuthUser): Promise<PageDto<TagDto>> {
     const { field, direction } = parseSort<TagSortField>(query.sort);
-    const page = this.withPostCounts().offset(query.skip).limit(query.limit);
+    const page = whereTagVisibleTo(this.withPostCounts(), viewer)
+      .offset(query.skip)
+      .limit(query.limit);
     if (field === 'postCount') {
       page.orderBy(`COUNT(post.id)`, direction).addOrderBy('tag.name', 'ASC');
     } else {
       page.orderBy('tag.name', direction);
     }
-    const matching = this.tags.createQueryBuilder('tag');
+    const matching = whereTagVisibleTo(this.tags.createQueryBuilder('tag'), viewer);
     if (query.search) {
       whereContains(page, ['tag.name'], query.search);
       whereContains(matching, ['tag.name'], query.search);
@@ -37,8 +41,9 @@ export class TagsService {
     return toPage(tags, total, query);
   }
 
-  async findOne(id: string): Promise<TagDto> {
-    const [tag] = await withCounts(this.withPostCounts().where('tag.id = :id', { id }));
+  async findOne(id: string, viewer?: AuthUser): Promise<TagDto> {
+    const query = this.withPostCounts().where('tag.id = :id', { id });
+    const [tag] = await withCounts(whereTagVisibleTo(query, viewer));
     if (!tag) throw new NotFoundException('tag not found');
     return tag;
   }
@@ -50,8 +55,8 @@ export class TagsService {
     return toTagDto(tag, 0);
   }
 
-  async rename(id: string, dto: UpdateTagDto): Promise<TagDto> {
-    const tag = await this.findOne(id);
+  async rename(id: string, dto: UpdateTagDto, caller: AuthUser): Promise<TagDto> {
+    const tag = await this.findOne(id, caller);
     if (dto.name === undefined || dto.name === tag.name) return tag;
     await this.tags.update(id, { name: dto.name });
     return { ...tag, name: dto.name };
@@ -99,6 +104,29 @@ export class TagsService {
       .addGroupBy('tag.name')
       .addGroupBy('tag.createdAt');
   }
+}
+
+/**
+ * A tag that only drafts hidden from the viewer carry does not exist for them (not listed, 404):
+ * its name would tell what an unpublished post is about. A tag on no post at all (made with
+ * POST /tags, or left behind by deleted posts) is public; admins see every tag.
+ */
+function whereTagVisibleTo(
+  query: SelectQueryBuilder<Tag>,
+  viewer?: AuthUser,
+): SelectQueryBuilder<Tag> {
+  if (isAdmin(viewer)) return query;
+  const postsOfTag = () =>
+    query
+      .subQuery()
+      .select('1')
+      .from(Tag, 'tagged')
+      .innerJoin('tagged.posts', 'taggedPost')
+      .where('tagged.id = tag.id');
+  const visiblePostsOfTag = whereVisibleTo(postsOfTag(), 'taggedPost', viewer);
+  return query.andWhere(
+    `(NOT EXISTS ${postsOfTag().getQuery()} OR EXISTS ${visiblePostsOfTag.getQuery()})`,
+  );
 }
 
 /** The tags of a grouped query, hydrated by TypeORM, each with the count its row carries. */

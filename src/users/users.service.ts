@@ -38,6 +38,11 @@ export interface UserCredentials {
   tokenVersion: number;
 }
 
+/** A login (username or e-mail) as accounts are found by: usernames match case-insensitively, e-mails are stored lower-cased. */
+export function normalizeLogin(login: string): string {
+  return login.trim().toLowerCase();
+}
+
 const SORT_COLUMNS: Record<UserSortField, string> = {
   username: 'user.normalizedUsername',
   createdAt: 'user.createdAt',
@@ -191,7 +196,7 @@ export class UsersService {
 
   /** Looks an account up by username (case-insensitive) or email, for login. */
   async findCredentials(login: string): Promise<UserCredentials | null> {
-    const normalized = login.trim().toLowerCase();
+    const normalized = normalizeLogin(login);
     const user = await this.users
       .createQueryBuilder('user')
       .select(['user.id', 'user.username', 'user.role', 'user.isActive'])

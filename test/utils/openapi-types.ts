@@ -111,7 +111,7 @@ export interface paths {
     put?: never;
     /**
      * Create a post (author = caller)
-     * @description One transaction: missing tags are created, the post and its tag links written; on any failure nothing is left. The slug is derived from the title (`-2`, `-3`, ... when taken).
+     * @description One transaction: missing tags are created, the post and its tag links written; on any failure nothing is left. The slug is the title's slug with a random suffix (see `slug`).
      */
     post: operations['postsCreate'];
     delete?: never;
@@ -218,7 +218,7 @@ export interface paths {
     };
     /**
      * List tags
-     * @description `postCount` counts published posts. Default sort: `name`.
+     * @description Tags carried only by drafts are seen by those who may see one of the drafts (their authors, admins); to anyone else such a tag does not exist (not listed, 404), so that a draft's tags do not tell what it is about. Tags on no post at all are public. A name is one namespace for all: POST /tags answers 409 for a name that exists, seen or not. `postCount` counts published posts. Default sort: `name`.
      */
     get: operations['tagsList'];
     put?: never;
@@ -240,7 +240,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get a tag */
+    /**
+     * Get a tag
+     * @description Tags carried only by drafts are seen by those who may see one of the drafts (their authors, admins); to anyone else such a tag does not exist (not listed, 404), so that a draft's tags do not tell what it is about. Tags on no post at all are public. A name is one namespace for all: POST /tags answers 409 for a name that exists, seen or not.
+     */
     get: operations['tagsFindOne'];
     put?: never;
     post?: never;
@@ -269,7 +272,7 @@ export interface paths {
     put?: never;
     /**
      * Log in with username or email
-     * @description Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not.
+     * @description Rate limited per client address (LOGIN_RATE_LIMIT a minute, default 10), successful or not; and per login name, whatever the address: after 10 failed logins in 15 minutes (from the first failure) the name is refused, the right password included, with 429 and Retry-After. Unknown names are counted and answered exactly like known ones.
      */
     post: operations['authLogin'];
     delete?: never;
@@ -458,8 +461,11 @@ export interface components {
        */
       username: string;
       /**
-       * @description 8..128 characters. Never returned or logged.
-       * @example correct horse battery staple
+       * @description 8..128 characters, and not weak: the zxcvbn strength estimator must put it at 10^8 guesses or
+       *     more (its score 3 of 4), judging its first 32 characters, with the username, e-mail and name
+       *     as known words. Eight random characters pass; `12345678`, `Password123!` or a single word do
+       *     not, and the 400 says why. Never returned or logged.
+       * @example plum orbit canvas 47
        */
       password: string;
       /** @example Alice Liddell */
@@ -545,8 +551,11 @@ export interface components {
        */
       username?: string;
       /**
-       * @description 8..128 characters. Never returned or logged.
-       * @example correct horse battery staple
+       * @description 8..128 characters, and not weak: the zxcvbn strength estimator must put it at 10^8 guesses or
+       *     more (its score 3 of 4), judging its first 32 characters, with the username, e-mail and name
+       *     as known words. Eight random characters pass; `12345678`, `Password123!` or a single word do
+       *     not, and the 400 says why. Never returned or logged.
+       * @example plum orbit canvas 47
        */
       password?: string;
       /** @example Alice Liddell */
@@ -567,7 +576,7 @@ export interface components {
        * @description Required when you change your own `email` or `password` (missing: 400, wrong: 403); not
        *     accepted otherwise. Admins changing another account do not send it. A password change
        *     revokes every token issued before it.
-       * @example correct horse battery staple
+       * @example plum orbit canvas 47
        */
       currentPassword?: string;
     };
@@ -625,9 +634,11 @@ export interface components {
       /** @example Designing many-to-many relations */
       title: string;
       /**
-       * @description Unique, derived from the title when the post is created and kept when the title changes
-       *     later, so links to the post keep working. A title whose slug is taken gets `-2`, `-3`, ...
-       * @example designing-many-to-many-relations
+       * @description Unique: the title's slug and a random 6-character suffix, given when the post is created and
+       *     kept when the title changes later, so links to the post keep working. Every post has a
+       *     suffix, so a slug says nothing about other posts of the same title (hidden drafts included).
+       *     Posts written before slugs existed keep the `title`, `title-2`, ... they were given then.
+       * @example designing-many-to-many-relations-k3x9qa
        */
       slug: string;
       /** @example A post has many tags and a tag has many posts: a link table joins them. */
@@ -765,7 +776,7 @@ export interface components {
        * @example alice
        */
       login: string;
-      /** @example correct horse battery staple */
+      /** @example plum orbit canvas 47 */
       password: string;
     };
     AccessTokenDto: {

@@ -10,7 +10,7 @@ export class LoginDto {
   @MaxLength(255)
   login: string;
 
-  /** @example "correct horse battery staple" */
+  /** @example "plum orbit canvas 47" */
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)

@@ -11,9 +11,11 @@ export class PostDto {
   title: string;
 
   /**
-   * Unique, derived from the title when the post is created and kept when the title changes
-   * later, so links to the post keep working. A title whose slug is taken gets `-2`, `-3`, ...
-   * @example "designing-many-to-many-relations"
+   * Unique: the title's slug and a random 6-character suffix, given when the post is created and
+   * kept when the title changes later, so links to the post keep working. Every post has a
+   * suffix, so a slug says nothing about other posts of the same title (hidden drafts included).
+   * Posts written before slugs existed keep the `title`, `title-2`, ... they were given then.
+   * @example "designing-many-to-many-relations-k3x9qa"
    */
   slug: string;
 

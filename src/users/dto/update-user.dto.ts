@@ -34,7 +34,7 @@ export class UpdateUserDto extends IntersectionType(
    * Required when you change your own `email` or `password` (missing: 400, wrong: 403); not
    * accepted otherwise. Admins changing another account do not send it. A password change
    * revokes every token issued before it.
-   * @example "correct horse battery staple"
+   * @example "plum orbit canvas 47"
    */
   @IsOptional()
   @IsString()
