@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import {
   createTestDatabase,
@@ -12,12 +11,19 @@ import { countBy, registrationBody, runTraffic } from './utils/traffic';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * The app's address, read from its startup line: it listens on port 0, so the system picks a
+ * free port at the moment of listening (a port found free beforehand may be taken by another
+ * suite's server in between, whose /health would then answer for it).
+ */
+async function listeningUrl(output: () => string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const port = /listening on http:\/\/[^\s"]*?:(\d+)/.exec(output())?.[1];
+    if (port) return `http://127.0.0.1:${port}`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the app did not say where it listens within ${timeoutMs} ms:\n${output()}`);
 }
 
 async function waitUntilHealthy(baseUrl: string, timeoutMs: number): Promise<void> {
@@ -26,7 +32,7 @@ async function waitUntilHealthy(baseUrl: string, timeoutMs: number): Promise<voi
     try {
       if ((await fetch(`${baseUrl}/health`)).ok) return;
     } catch {
-      // not listening yet
+      // not answering yet
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -50,15 +56,13 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
   });
 
   it('on SIGTERM stops accepting, finishes in-flight writes, closes the pool and exits 0, losing no acknowledged write', async () => {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
     app = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: `${__dirname}/..`,
       env: {
         ...process.env,
         NODE_ENV: 'production',
         JWT_SECRET: 'shutdown-test-secret-shutdown-test-secret',
-        PORT: String(port),
+        PORT: '0',
         DATABASE_URL: database.url,
         LOG_LEVEL: 'info',
         LOG_FILE: '', // to stdout, read below
@@ -73,7 +77,8 @@ describe(`Graceful shutdown on ${TEST_DIALECT}`, () => {
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       app.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    await waitUntilHealthy(baseUrl, 60_000);
+    const baseUrl = await listeningUrl(() => output, 60_000);
+    await waitUntilHealthy(baseUrl, 10_000);
     const author = registrationBody('author', 0);
     await fetch(`${baseUrl}/users`, {
       method: 'POST',
