@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { registerAndLogin } from './utils/fixtures';
+import { createPost } from './utils/posts';
 import { createTestApp, TestApp } from './utils/test-app';
+
+interface Parameter {
+  name: string;
+  in: string;
+  schema?: { type?: string; minimum?: number; maximum?: number };
+}
 
 interface Operation {
   method: string;
   path: string;
-  parameters: { name: string; in: string }[];
+  parameters: Parameter[];
   bodySchema?: { properties?: Record<string, unknown> };
 }
 
@@ -83,12 +90,15 @@ function operationsOf(doc: OpenApiDocument): Operation[] {
 describe('Hostile input against every documented operation', () => {
   let t: TestApp;
   let auth: { Authorization: string };
+  let userId: string;
   const statuses: Record<number, number> = {};
   const serverErrors: string[] = [];
 
   beforeAll(async () => {
     t = await createTestApp({ WRITE_RATE_LIMIT: '100000', LOGIN_RATE_LIMIT: '100000' });
-    auth = (await registerAndLogin(t.api)).auth;
+    const user = await registerAndLogin(t.api);
+    auth = user.auth;
+    userId = user.id;
   });
   afterAll(() => t.close());
 
@@ -179,4 +189,90 @@ describe('Hostile input against every documented operation', () => {
     expect(serverErrors).toEqual([]);
     await t.api.get('/health').expect(200);
   }, 240_000);
+
+  /**
+   * Every integer query parameter of the document takes decimal digits within its documented
+   * range and nothing else (issue 14): what Number() would accept (`1e3`, `0x10`, ` 1`) and what
+   * a database would refuse (`skip` past a 64-bit offset) are 400 naming the parameter; both
+   * bounds are 200, so the range is one every dialect takes.
+   */
+  it('refuses any integer query parameter that is not decimal digits in range, naming it', async () => {
+    const doc: OpenApiDocument = (await t.api.get('/docs-json').expect(200)).body;
+    const author = await registerAndLogin(t.api);
+    const post = await createPost(t.api, author, { published: true, tags: ['integers'] });
+    await t.api.post(`/posts/${post.id}/comments`).set(auth).send({ body: 'hi' }).expect(201);
+    const idFor = (path: string) => (path.startsWith('/users') ? userId : post.id);
+
+    let refused = 0;
+    let accepted = 0;
+    const integerParameters = operationsOf(doc).flatMap((operation) =>
+      operation.parameters
+        .filter((parameter) => parameter.in === 'query' && parameter.schema?.type === 'integer')
+        .map((parameter) => ({ operation, parameter })),
+    );
+    expect(integerParameters.map(({ parameter }) => parameter.name)).toEqual(
+      expect.arrayContaining(['skip', 'limit']),
+    );
+    for (const { operation, parameter } of integerParameters) {
+      const { minimum, maximum } = parameter.schema!;
+      expect([parameter.name, typeof minimum, typeof maximum]).toEqual([
+        parameter.name,
+        'number',
+        'number',
+      ]);
+      const path = operation.path.replace(/\{[^}]+\}/g, idFor(operation.path));
+      const get = (query: string) => t.api.get(`${path}?${query}`).set(auth);
+      const invalid = [
+        '-0',
+        '-1',
+        '+1',
+        '1e3',
+        '1.5',
+        '1.0',
+        '0x10',
+        '007',
+        ' 1',
+        '1 ',
+        '',
+        'abc',
+        '1e30',
+        String(maximum! + 1),
+        '99999999999999999999',
+        String(minimum! - 1),
+      ];
+      for (const value of invalid) {
+        const res = await get(`${parameter.name}=${encodeURIComponent(value)}`);
+        expect([operation.path, parameter.name, value, res.status]).toEqual([
+          operation.path,
+          parameter.name,
+          value,
+          400,
+        ]);
+        expect(res.body.message).toEqual(
+          expect.arrayContaining([expect.stringMatching(new RegExp(`^${parameter.name} `))]),
+        );
+        refused++;
+      }
+      const repeated = await get(`${parameter.name}=1&${parameter.name}=2`);
+      expect([operation.path, parameter.name, repeated.status]).toEqual([
+        operation.path,
+        parameter.name,
+        400,
+      ]);
+      refused++;
+      for (const value of [minimum!, maximum!]) {
+        const res = await get(`${parameter.name}=${value}`);
+        expect([operation.path, parameter.name, value, res.status]).toEqual([
+          operation.path,
+          parameter.name,
+          value,
+          200,
+        ]);
+        accepted++;
+      }
+    }
+    console.log(
+      `integer parameters: ${integerParameters.length} over ${new Set(integerParameters.map(({ operation }) => operation.path)).size} routes, ${refused} invalid values refused with 400, ${accepted} bounds accepted`,
+    );
+  }, 120_000);
 });

@@ -6,12 +6,23 @@ import {
   ApiPropertyOptional,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { QueryInteger } from './query-transforms';
 
 export const MAX_PAGE_SIZE = 100;
+/**
+ * The largest `skip`: an OFFSET every supported database takes (PostgreSQL's and SQLite's are
+ * 64-bit, MariaDB's unsigned 64-bit), and the largest integer JavaScript holds exactly.
+ */
+export const MAX_SKIP = Number.MAX_SAFE_INTEGER;
 const MAX_CURSOR_LENGTH = 1024;
-const SKIP_DOC = { type: 'integer', minimum: 0, default: 0, example: 0 } as const;
+const SKIP_DOC = {
+  type: 'integer',
+  minimum: 0,
+  maximum: MAX_SKIP,
+  default: 0,
+  example: 0,
+} as const;
 const CURSOR_EXAMPLE =
   'WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA';
 
@@ -26,20 +37,15 @@ export class PageSizeQueryDto {
     maximum: MAX_PAGE_SIZE,
     default: 20,
     example: 20,
-    description: 'Page size, 1..100. Out of range is 400, never clamped.',
+    description: 'Page size, 1..100, in decimal digits. Out of range is 400, never clamped.',
   })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @QueryInteger(1, MAX_PAGE_SIZE)
   limit: number = 20;
 }
 
 export class PaginationQueryDto extends PageSizeQueryDto {
-  @ApiPropertyOptional({ ...SKIP_DOC, description: 'Number of items to skip.' })
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @ApiPropertyOptional({ ...SKIP_DOC, description: 'Number of items to skip, in decimal digits.' })
+  @QueryInteger(0, MAX_SKIP)
   skip: number = 0;
 }
 
@@ -61,11 +67,12 @@ function NotTogetherWith(sibling: string): PropertyDecorator {
  * can be told apart from giving only a cursor.
  */
 export class CursorPaginationQueryDto extends PageSizeQueryDto {
-  @ApiPropertyOptional({ ...SKIP_DOC, description: 'Number of items to skip. Not with `cursor`.' })
+  @ApiPropertyOptional({
+    ...SKIP_DOC,
+    description: 'Number of items to skip, in decimal digits. Not with `cursor`.',
+  })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInteger(0, MAX_SKIP)
   skip?: number;
 
   @ApiPropertyOptional({

@@ -1,14 +1,19 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { normalizeTagName, normalizeTagNames, TagNames } from './tag-names';
+import { normalizeTagName, normalizeTagNames, TagNames, TagNamesQuery } from './tag-names';
 
 class Tagged {
   @TagNames()
   tags: unknown;
 }
 
-function check(tags: unknown): { tags: unknown; messages: string[] } {
-  const instance = plainToInstance(Tagged, { tags });
+class TaggedQuery {
+  @TagNamesQuery()
+  tags: unknown;
+}
+
+function check(tags: unknown, type: typeof Tagged | typeof TaggedQuery = Tagged) {
+  const instance = plainToInstance(type, { tags });
   const messages = validateSync(instance).flatMap((error) =>
     Object.values(error.constraints ?? {}),
   );
@@ -43,8 +48,18 @@ describe('@TagNames()', () => {
     });
   });
 
-  it('turns a single string (a query parameter given once) into a list', () => {
-    expect(check('Schema Design')).toEqual({ tags: ['schema-design'], messages: [] });
+  it('refuses a single string in a body instead of coercing it into a list', () => {
+    expect(check('Schema Design')).toEqual({
+      tags: 'Schema Design',
+      messages: expect.arrayContaining(['tags must be an array']),
+    });
+  });
+
+  it('turns a single string into a list for the query parameter (given once)', () => {
+    expect(check('Schema Design', TaggedQuery)).toEqual({
+      tags: ['schema-design'],
+      messages: [],
+    });
   });
 
   it.each([[['bad/name']], [['x'.repeat(51)]], [['   ']], [['naïve']]])(

@@ -17,29 +17,39 @@ export function normalizeTagNames(names: readonly string[]): string[] {
 }
 
 /**
- * Normalises a list of tag names before validation. A single string (a query parameter given
- * once) becomes a one-item list; anything that is not a list of strings is left as it is for the
- * validators to reject, so `{"$gt": ""}` never turns into a name.
+ * Normalises a list of tag names before validation. Anything that is not a list of strings is
+ * left as it is for the validators to reject, so `{"$gt": ""}` never turns into a name. With
+ * `singleAsList`, a single string becomes a one-item list: a repeatable query parameter given
+ * once. A body is never coerced: `"tags": "x"` is a 400, not the tag `x`.
  */
-export function NormalizeTagNames(): PropertyDecorator {
+function NormalizeTagNames(singleAsList: boolean): PropertyDecorator {
   return Transform(({ value }) => {
-    const names: unknown = typeof value === 'string' ? [value] : value;
+    const names: unknown = singleAsList && typeof value === 'string' ? [value] : value;
     if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) return value;
     return normalizeTagNames(names);
   });
 }
 
-/** A list of up to 10 tag names, normalised, each then 1..50 of `[a-z0-9-]`. */
-export function TagNames(): PropertyDecorator {
+function tagNameList(singleAsList: boolean): PropertyDecorator {
   return applyDecorators(
-    NormalizeTagNames(),
+    NormalizeTagNames(singleAsList),
     IsArray(),
     ArrayMaxSize(MAX_TAGS_PER_ITEM),
-    IsString({ each: true }),
+    IsString({ each: true, message: ({ property }) => `${property} must hold only strings` }),
     Matches(TAG_NAME_PATTERN, {
       each: true,
       message: ({ property }) =>
         `${property} must each be 1..${MAX_TAG_NAME_LENGTH} letters, digits or "-" once trimmed and lower-cased`,
     }),
   );
+}
+
+/** A body's list of up to 10 tag names, normalised, each then 1..50 of `[a-z0-9-]`. */
+export function TagNames(): PropertyDecorator {
+  return tagNameList(false);
+}
+
+/** The repeatable query parameter `tag`: the same rules, and given once it is a list of one. */
+export function TagNamesQuery(): PropertyDecorator {
+  return tagNameList(true);
 }

@@ -229,10 +229,10 @@ describe('ListContentQueryDto', () => {
   });
 
   it.each([
-    [{ limit: '0' }, 'limit must not be less than 1'],
-    [{ limit: '101' }, 'limit must not be greater than 100'],
-    [{ limit: 'abc' }, 'limit must be an integer number'],
-    [{ skip: '-1' }, 'skip must not be less than 0'],
+    [{ limit: '0' }, 'limit must be an integer from 1 to 100, in decimal digits'],
+    [{ limit: '101' }, 'limit must be an integer from 1 to 100, in decimal digits'],
+    [{ limit: 'abc' }, 'limit must be an integer from 1 to 100, in decimal digits'],
+    [{ skip: '-1' }, 'skip must be an integer from 0 to 9007199254740991, in decimal digits'],
     [{ authorId: 'not-a-uuid' }, 'authorId must be a UUID'],
     [{ status: 'deleted' }, 'status must be one of: draft, published, archived'],
     [{ q: '' }, 'q must be longer than or equal to 1 characters'],
@@ -249,7 +249,7 @@ describe('ContentStatsQueryDto', () => {
       tagLimit: 10,
     });
     expect((await validate(ContentStatsQueryDto, { tagLimit: '101' }, 'query')).messages).toContain(
-      'tagLimit must not be greater than 100',
+      'tagLimit must be an integer from 1 to 100, in decimal digits',
     );
     expect((await validate(ContentStatsQueryDto, { other: '1' }, 'query')).messages).toContain(
       'property other should not exist',

@@ -1036,9 +1036,9 @@ export interface operations {
   usersList: {
     parameters: {
       query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        /** @description Page size, 1..100, in decimal digits. Out of range is 400, never clamped. */
         limit?: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip, in decimal digits. */
         skip?: number;
         /** @description Case-insensitive literal "contains" over username, email and full name. */
         search?: string;
@@ -1521,7 +1521,7 @@ export interface operations {
   userPostsTopAuthors: {
     parameters: {
       query?: {
-        /** @description How many authors, 1..100. */
+        /** @description How many authors, 1..100, in decimal digits. */
         limit?: number;
       };
       header?: never;
@@ -1577,9 +1577,9 @@ export interface operations {
   userPostsList: {
     parameters: {
       query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        /** @description Page size, 1..100, in decimal digits. Out of range is 400, never clamped. */
         limit?: number;
-        /** @description Number of items to skip. Not with `cursor`. */
+        /** @description Number of items to skip, in decimal digits. Not with `cursor`. */
         skip?: number;
         /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. */
         cursor?: string;
@@ -1673,9 +1673,9 @@ export interface operations {
   postsList: {
     parameters: {
       query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        /** @description Page size, 1..100, in decimal digits. Out of range is 400, never clamped. */
         limit?: number;
-        /** @description Number of items to skip. Not with `cursor`. */
+        /** @description Number of items to skip, in decimal digits. Not with `cursor`. */
         skip?: number;
         /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. */
         cursor?: string;
@@ -2192,9 +2192,9 @@ export interface operations {
   commentsList: {
     parameters: {
       query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        /** @description Page size, 1..100, in decimal digits. Out of range is 400, never clamped. */
         limit?: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip, in decimal digits. */
         skip?: number;
       };
       header?: never;
@@ -2482,9 +2482,9 @@ export interface operations {
   tagsList: {
     parameters: {
       query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        /** @description Page size, 1..100, in decimal digits. Out of range is 400, never clamped. */
         limit?: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip, in decimal digits. */
         skip?: number;
         /** @description Case-insensitive literal "contains" over the name. */
         search?: string;
@@ -3176,9 +3176,9 @@ export interface operations {
   contentList: {
     parameters: {
       query?: {
-        /** @description Page size, 1..100. Out of range is 400, never clamped. */
+        /** @description Page size, 1..100, in decimal digits. Out of range is 400, never clamped. */
         limit?: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip, in decimal digits. */
         skip?: number;
         /** @description Drafts are visible only to their author and admins, whatever this says. */
         status?: 'draft' | 'published' | 'archived';
@@ -3491,7 +3491,7 @@ export interface operations {
   contentStats: {
     parameters: {
       query?: {
-        /** @description How many of the most used tags to list, 1..100. */
+        /** @description How many of the most used tags to list, 1..100, in decimal digits. */
         tagLimit?: number;
       };
       header?: never;

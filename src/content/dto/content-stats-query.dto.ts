@@ -1,16 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { QueryInteger } from '../../common/query-transforms';
+
+const MAX_TOP_TAGS = 100;
 
 export class ContentStatsQueryDto {
-  /**
-   * How many of the most used tags to list, 1..100.
-   * @example 10
-   */
-  @ApiPropertyOptional({ default: 10 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TOP_TAGS,
+    default: 10,
+    example: 10,
+    description: 'How many of the most used tags to list, 1..100, in decimal digits.',
+  })
+  @QueryInteger(1, MAX_TOP_TAGS)
   tagLimit: number = 10;
 }

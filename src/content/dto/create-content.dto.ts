@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsObject, IsString, Length, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/omittable.decorator';
 import { TagNames } from '../../common/tag-names';
 import { IsStorableMetadata } from '../content-metadata';
 import {
@@ -10,8 +11,6 @@ import {
 } from '../content.schema';
 
 /** Optional, but `null` is not a value: it is validated (and rejected) like any other. */
-const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);
-
 export const METADATA_EXAMPLE = {
   readingTimeMinutes: 7,
   seo: { description: 'How to model flexible attributes', keywords: ['mongodb', 'schema'] },
@@ -31,14 +30,14 @@ export class CreateContentDto {
    * Up to 100 000 characters.
    * @example "Embedding versus referencing, and when each pays off."
    */
-  @IsOptionalNotNull()
+  @Omittable()
   @IsString()
   @MaxLength(MAX_CONTENT_BODY_LENGTH)
   body?: string;
 
   /** Drafts are visible only to their author and admins. */
   @ApiPropertyOptional({ enum: CONTENT_STATUSES, default: 'draft', example: 'published' })
-  @IsOptionalNotNull()
+  @Omittable()
   @IsIn(CONTENT_STATUSES, { message: `status must be one of: ${CONTENT_STATUSES.join(', ')}` })
   status?: ContentStatus;
 
@@ -47,7 +46,7 @@ export class CreateContentDto {
    * collapsed; each then 1..50 of `[a-z0-9-]`.
    * @example ["mongodb", "schema-design"]
    */
-  @IsOptionalNotNull()
+  @Omittable()
   @TagNames()
   tags?: string[];
 
@@ -60,7 +59,7 @@ export class CreateContentDto {
       'not start with `$` or contain `.` (400). Keys named `__proto__`, `constructor` or ' +
       '`prototype` are dropped by the global input sanitiser.',
   })
-  @IsOptionalNotNull()
+  @Omittable()
   @IsObject()
   @IsStorableMetadata()
   metadata?: Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination';
-import { TagNames } from '../../common/tag-names';
+import { TagNamesQuery } from '../../common/tag-names';
 import { CONTENT_STATUSES, ContentStatus } from '../content.schema';
 
 export class ListContentQueryDto extends PaginationQueryDto {
@@ -29,7 +29,7 @@ export class ListContentQueryDto extends PaginationQueryDto {
    * @example ["mongodb"]
    */
   @IsOptional()
-  @TagNames()
+  @TagNamesQuery()
   tag?: string[];
 
   /**

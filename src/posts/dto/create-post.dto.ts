@@ -1,12 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/omittable.decorator';
 import { MAX_TAGS_PER_ITEM, TagNames } from '../../common/tag-names';
 
 export const MAX_POST_CONTENT_LENGTH = 100_000;
 
 /** Optional, but `null` is a 400 rather than a silent "absent": these fields have no null state. */
-const Omittable = () => ValidateIf((_object, value: unknown) => value !== undefined);
-
 export class CreatePostDto {
   /**
    * 1..200 characters, not blank. The slug is derived from it.

@@ -11,7 +11,7 @@ import {
 import { CursorPaginationQueryDto } from '../../common/pagination';
 import { ToBoolean } from '../../common/query-transforms';
 import { sortValues } from '../../common/sorting';
-import { MAX_TAGS_PER_ITEM, TagNames } from '../../common/tag-names';
+import { MAX_TAGS_PER_ITEM, TagNamesQuery } from '../../common/tag-names';
 
 export const POST_SORT_FIELDS = ['createdAt', 'publishedAt', 'title'] as const;
 export type PostSortField = (typeof POST_SORT_FIELDS)[number];
@@ -33,7 +33,7 @@ export class ListPostsQueryDto extends CursorPaginationQueryDto {
    */
   @ApiPropertyOptional({ maxItems: MAX_TAGS_PER_ITEM })
   @IsOptional()
-  @TagNames()
+  @TagNamesQuery()
   tag?: string[];
 
   /** @example "6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f" */

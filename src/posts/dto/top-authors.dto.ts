@@ -1,17 +1,18 @@
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_PAGE_SIZE } from '../../common/pagination';
+import { QueryInteger } from '../../common/query-transforms';
 import { AuthorDto } from './author.dto';
 
 export class TopAuthorsQueryDto {
-  /**
-   * How many authors, 1..100.
-   * @example 10
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: 10,
+    example: 10,
+    description: 'How many authors, 1..100, in decimal digits.',
+  })
+  @QueryInteger(1, MAX_PAGE_SIZE)
   limit: number = 10;
 }
 

@@ -1,5 +1,6 @@
 import { IntersectionType, OmitType, PartialType, PickType } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsString, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/omittable.decorator';
 import { UserRole } from '../user-role';
 import { CreateUserDto } from './create-user.dto';
 
@@ -18,7 +19,7 @@ export class UpdateUserDto extends IntersectionType(
    * Admins only: deactivated users cannot log in.
    * @example false
    */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   isActive?: boolean;
 
@@ -26,7 +27,7 @@ export class UpdateUserDto extends IntersectionType(
    * Admins only.
    * @example "admin"
    */
-  @IsOptional()
+  @Omittable()
   @IsEnum(UserRole)
   role?: UserRole;
 
@@ -36,7 +37,7 @@ export class UpdateUserDto extends IntersectionType(
    * revokes every token issued before it.
    * @example "plum orbit canvas 47"
    */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(128)
   currentPassword?: string;
