@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import {
@@ -92,6 +94,107 @@ describe(`Operator commands on ${TEST_DIALECT}`, () => {
       stderr: expect.stringContaining('no user named "nobody"'),
     });
   }, 180_000);
+});
+
+/**
+ * The production path, as an operator types it: the plain `typeorm` bin on the build's
+ * `ormconfig.js`, in an environment that holds the database's settings and, beside them, app
+ * variables that are invalid (a short JWT_SECRET in production, a bad PORT): a migration job
+ * needs the first and must ignore the rest. Its output is TypeORM's own, plain when not on a
+ * terminal; a failure exits non-zero.
+ */
+describe(`The plain TypeORM CLI on the build, on ${TEST_DIALECT}`, () => {
+  const root = join(__dirname, '..');
+  const build = join(root, 'test-artifacts', `cli-build-${process.pid}`);
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  function typeorm(command: string, env: Record<string, string> = {}) {
+    return run('npx', ['typeorm', command, '-d', join(build, 'ormconfig.js')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        NODE_ENV: 'production',
+        JWT_SECRET: 'not-32-characters',
+        PORT: 'not-a-port',
+        ...env,
+      },
+      timeout: 120_000,
+    });
+  }
+
+  const ESCAPE_CODE = '\u001b';
+
+  beforeAll(async () => {
+    // The build as `nest build` makes it, without the Swagger plugin the CLI does not need.
+    await run('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', build], { cwd: root });
+    database = await createTestDatabase();
+    dataSource = testDataSource(database.url);
+  }, 120_000);
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await database?.drop();
+    rmSync(build, { recursive: true, force: true });
+  });
+
+  it('runs up, shows, reverts and runs up again, printing plain lines', async () => {
+    const up = await typeorm('migration:run');
+    expect(up.stdout).toMatch(/Migration CreateUsersAndProfiles\d+ has been executed successfully/);
+
+    const shown = await typeorm('migration:show');
+    const lines = shown.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    for (const line of lines) expect(line).toMatch(/^\[X\] \d+ [A-Za-z]+\d{13}$/);
+    expect(shown.stdout + shown.stderr).not.toContain(ESCAPE_CODE);
+    expect(shown.stdout).not.toContain('[Nest]');
+
+    const reverted = await typeorm('migration:revert');
+    expect(reverted.stdout).toMatch(/Migration \w+ has been reverted successfully/);
+    const afterRevert = (await typeorm('migration:show')).stdout.trim().split('\n');
+    expect(afterRevert.at(-1)).toMatch(/^\[ \] [A-Za-z]+\d{13}$/);
+    expect(afterRevert.slice(0, -1).every((line) => line.startsWith('[X]'))).toBe(true);
+
+    await typeorm('migration:run');
+    const again = (await typeorm('migration:show')).stdout;
+    expect(again).not.toContain('[ ]');
+    expect(up.stdout + up.stderr + again).not.toContain(ESCAPE_CODE);
+  }, 180_000);
+
+  it('exits non-zero with a message naming DATABASE_URL when it is bad', async () => {
+    await expect(
+      typeorm('migration:show', { DATABASE_URL: 'oracle://db/x' }),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('DATABASE_URL must be sqlite:<path>'),
+    });
+  }, 60_000);
+
+  it('exits non-zero when a migration fails, recording none of it as run', async () => {
+    const broken = await createTestDatabase();
+    const blocker = testDataSource(broken.url);
+    try {
+      await blocker.initialize();
+      // A table in the way of the first migration.
+      await blocker.query(`CREATE TABLE ${blocker.driver.escape('profiles')} (x INT)`);
+      await expect(typeorm('migration:run', { DATABASE_URL: broken.url })).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/QueryFailedError: .*profiles.* already exists/),
+      });
+      const [{ n }] = await blocker.query(
+        `SELECT COUNT(*) AS n FROM ${blocker.driver.escape('migrations')}`,
+      );
+      expect(Number(n)).toBe(0);
+      // MariaDB commits each DDL statement by itself: there the statements before the failing
+      // one stay (the migration is still not recorded as run); elsewhere nothing does.
+      if (TEST_DIALECT !== 'mysql') {
+        expect(await blocker.createQueryRunner().hasTable('users')).toBe(false);
+      }
+    } finally {
+      await blocker.destroy();
+      await broken.drop();
+    }
+  }, 120_000);
 });
 
 describe('Startup configuration', () => {

@@ -5,6 +5,7 @@ import {
   testDataSource,
   TestDatabase,
 } from './utils/test-database';
+import { resolveDataSourceOptions } from '../src/database/data-source-options';
 
 async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
@@ -96,5 +97,46 @@ describe(`Migrations on ${TEST_DIALECT}`, () => {
 
   it('never use synchronize', () => {
     expect(dataSource.options.synchronize).toBe(false);
+  });
+});
+
+/**
+ * Issue 14, part 5: a mysql:// URL pointed at MariaDB (the server of this machine's MariaDB runs)
+ * is asked what it is, and gets TypeORM's `mariadb` type: the migrated schema then matches the
+ * entities, as with mariadb://.
+ */
+const describeOnMariaDb = TEST_DIALECT === 'mysql' ? describe : describe.skip;
+describeOnMariaDb('Migrations through a mysql:// URL on MariaDB', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = database.url.replace(/^mariadb:/, 'mysql:');
+    dataSource = new DataSource({
+      ...(await resolveDataSourceOptions({ url, poolSize: 2 })),
+      logger: undefined,
+      logging: false,
+    });
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('takes the server for MariaDB', () => {
+    expect(dataSource.options.type).toBe('mariadb');
+  });
+
+  it('runs up, down to nothing and up again, the schema matching the entities each time', async () => {
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+    for (let remaining = dataSource.migrations.length; remaining > 0; remaining--) {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    }
+    expect(await remainingEntityTables(dataSource)).toEqual([]);
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
   });
 });

@@ -42,36 +42,10 @@ const ToInteger = () =>
   );
 
 /**
- * Every variable the app reads, validated once at startup. A bad value stops the process with a
- * message naming the variable instead of failing later on first use.
+ * The variables of the database connection: all that the migration CLI (ormconfig.ts) reads and
+ * validates, so that a migration job needs the database's settings and nothing else.
  */
-export class EnvironmentVariables {
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
-
-  @ToInteger()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT = 3000;
-
-  /** The HTTP server under Nest (src/http-platform.ts): the same contract on both. */
-  @IsIn(HTTP_PLATFORMS, { message: `HTTP_PLATFORM must be one of ${HTTP_PLATFORMS.join(', ')}` })
-  HTTP_PLATFORM: HttpPlatform = 'express';
-
-  /**
-   * Which proxies in front of the app are trusted to say the client's address in
-   * X-Forwarded-For (rate limits count per client address): `false` (none, the default), `true`
-   * (any), a number of hops, or a comma-separated list of addresses, subnets and the names
-   * `loopback`, `linklocal`, `uniquelocal`.
-   */
-  @Matches(TRUST_PROXY_PATTERN, {
-    message:
-      'TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of ' +
-      'addresses, subnets (10.0.0.0/8) and the names loopback, linklocal, uniquelocal',
-  })
-  TRUST_PROXY = 'false';
-
+export class DatabaseEnvironment {
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+|mysql:\/\/.+|mariadb:\/\/.+)$/, {
     message:
       'DATABASE_URL must be sqlite:<path>, sqlite::memory:, postgres://…, mysql://… or mariadb://…',
@@ -107,6 +81,38 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(3_600_000)
   DB_STATEMENT_TIMEOUT_MS = 15_000;
+}
+
+/**
+ * Every variable the app reads, validated once at startup. A bad value stops the process with a
+ * message naming the variable instead of failing later on first use.
+ */
+export class EnvironmentVariables extends DatabaseEnvironment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** The HTTP server under Nest (src/http-platform.ts): the same contract on both. */
+  @IsIn(HTTP_PLATFORMS, { message: `HTTP_PLATFORM must be one of ${HTTP_PLATFORMS.join(', ')}` })
+  HTTP_PLATFORM: HttpPlatform = 'express';
+
+  /**
+   * Which proxies in front of the app are trusted to say the client's address in
+   * X-Forwarded-For (rate limits count per client address): `false` (none, the default), `true`
+   * (any), a number of hops, or a comma-separated list of addresses, subnets and the names
+   * `loopback`, `linklocal`, `uniquelocal`.
+   */
+  @Matches(TRUST_PROXY_PATTERN, {
+    message:
+      'TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of ' +
+      'addresses, subnets (10.0.0.0/8) and the names loopback, linklocal, uniquelocal',
+  })
+  TRUST_PROXY = 'false';
 
   @IsOptional()
   @IsString()
@@ -184,11 +190,11 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+function validated<T extends object>(type: new () => T, raw: Record<string, unknown>): T {
   const defined = Object.fromEntries(
     Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const env = plainToInstance(type, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     throw new InvalidEnvironmentError(
@@ -199,8 +205,18 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       ),
     );
   }
+  return env;
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = validated(EnvironmentVariables, raw);
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
     throw new InvalidEnvironmentError(['JWT_SECRET is required when NODE_ENV=production']);
   }
   return env;
+}
+
+/** Only the database's variables: any other, even invalid, is not looked at. */
+export function validateDatabaseEnvironment(raw: Record<string, unknown>): DatabaseEnvironment {
+  return validated(DatabaseEnvironment, raw);
 }

@@ -19,6 +19,8 @@ export interface DatabaseSettings {
   acquireTimeoutMs?: number;
   /** Server-side limit for one statement (PostgreSQL and MariaDB/MySQL). */
   statementTimeoutMs?: number;
+  /** A mysql:// URL's server is MariaDB (resolveDataSourceOptions asks it). */
+  mariaDb?: boolean;
 }
 
 const DEFAULTS = { slowQueryMs: 500, acquireTimeoutMs: 5000, statementTimeoutMs: 15_000 };
@@ -88,8 +90,8 @@ export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptio
     case 'mysql':
       return {
         ...common,
-        // `mariadb://` enables MariaDB's own features in TypeORM (native UUID columns, RETURNING).
-        type: settings.url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+        // `mariadb` enables MariaDB's own features in TypeORM (native UUID columns, RETURNING).
+        type: settings.url.startsWith('mariadb:') || settings.mariaDb ? 'mariadb' : 'mysql',
         url: settings.url.replace(/^mariadb:/, 'mysql:'),
         poolSize: settings.poolSize,
         timezone: 'Z',
@@ -97,5 +99,35 @@ export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptio
         driver: mysql2WithPoolLimits(settings),
         connectTimeout: settings.acquireTimeoutMs,
       };
+  }
+}
+
+/**
+ * buildDataSourceOptions, after asking a mysql:// server whether it is MariaDB. TypeORM's `mysql`
+ * type reads MariaDB's column metadata the MySQL way (the default of every nullable varchar, one
+ * index) and sees the migrated schema differ from the entities; its `mariadb` type reads it
+ * right. A mariadb:// URL says so itself; mysql:// URLs are often pointed at MariaDB.
+ */
+export async function resolveDataSourceOptions(
+  settings: DatabaseSettings,
+): Promise<DataSourceOptions> {
+  if (!settings.url.startsWith('mysql:')) return buildDataSourceOptions(settings);
+  const mariaDb = await isMariaDbServer(settings.url, settings.acquireTimeoutMs);
+  return buildDataSourceOptions({ ...settings, mariaDb });
+}
+
+async function isMariaDbServer(url: string, connectTimeout = DEFAULTS.acquireTimeoutMs) {
+  // Loaded here, for MariaDB/MySQL only (see mysql-pool-limits.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mysql2 = require('mysql2/promise') as typeof import('mysql2/promise');
+  const connection = await mysql2.createConnection({ uri: url, connectTimeout });
+  try {
+    // Raw SQL: the server's own name for itself, before any DataSource exists to ask.
+    const [rows] = await connection.query<import('mysql2').RowDataPacket[]>(
+      'SELECT VERSION() AS version',
+    );
+    return /mariadb/i.test(String(rows[0]?.version));
+  } finally {
+    await connection.end();
   }
 }

@@ -2,15 +2,15 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/configuration';
-import { buildDataSourceOptions } from './data-source-options';
+import { resolveDataSourceOptions } from './data-source-options';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       imports: [ConfigModule.forFeature(databaseConfig)],
       inject: [databaseConfig.KEY],
-      useFactory: (config: DatabaseConfig) => ({
-        ...buildDataSourceOptions(config),
+      useFactory: async (config: DatabaseConfig) => ({
+        ...(await resolveDataSourceOptions(config)),
         // Fail fast at startup instead of retrying for half a minute with a misconfigured URL.
         retryAttempts: 0,
       }),
