@@ -58,4 +58,10 @@ if (args.includes('--stop-when-stdin-closes')) {
   process.stdin.resume();
 }
 
-console.log(`MONGO_EMULATOR_READY mongodb://${HOST}:${server.port} ${EMULATOR_NAME}`);
+// CongoDB's hello announces a topologyVersion, so drivers monitor it with the streaming protocol
+// (awaitable hello), but it never answers with OP_MSG's moreToCome bit: every other heartbeat
+// fails and the driver clears the connection pool, failing whatever is in flight
+// (gap-evidence.mjs shows it). Polling heartbeats avoid that; the option is the URI's, so the
+// app, the tests and the seed all connect the same way.
+const uri = `mongodb://${HOST}:${server.port}/?serverMonitoringMode=poll`;
+console.log(`MONGO_EMULATOR_READY ${uri} ${EMULATOR_NAME}`);
