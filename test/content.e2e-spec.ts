@@ -1,5 +1,7 @@
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Connection, Model, Types } from 'mongoose';
 import { Content, MAX_COMMENTS_PER_CONTENT } from '../src/content/content.schema';
 import { UsersService } from '../src/users/users.service';
@@ -735,5 +737,42 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
         details: { database: { status: 'up' }, mongodb: { status: 'up' } },
       });
     });
+  });
+});
+
+/**
+ * README's content section lists the tests proven only on a real MongoDB, as the emulator run
+ * titles them: exactly the tests marked with `emulatorGap`, in any e2e suite. Runs without a
+ * server, so a list gone stale fails every run.
+ */
+describe('README: the content tests proven only on a real MongoDB', () => {
+  const markedInTests = () =>
+    readdirSync(__dirname)
+      .filter((file) => file.endsWith('.e2e-spec.ts'))
+      .flatMap((file) => {
+        const source = readFileSync(join(__dirname, file), 'utf8');
+        const calls = source.match(/\bemulatorGap\(/g) ?? [];
+        const marked = [
+          ...source.matchAll(
+            /\bemulatorGap\(\s*EMULATOR_GAPS\.(\w+),\s*(['"])((?:\\.|(?!\2).)*)\2/g,
+          ),
+        ].map(([, gap, , title]) => {
+          const named = EMULATOR_GAPS[gap as keyof typeof EMULATOR_GAPS];
+          return `\`test/${file}\`: ${title.replace(/\\(.)/g, '$1')} [emulator gap: ${named}]`;
+        });
+        // Every mark must be readable here: a gap from EMULATOR_GAPS and a literal title.
+        expect({ file, marks: marked.length }).toEqual({ file, marks: calls.length });
+        return marked;
+      });
+
+  it('lists exactly the tests marked as emulator gaps, with their gaps', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    // One list item each, possibly wrapped over indented lines.
+    const listed = [
+      ...readme.matchAll(/^- (`test\/[^`]+`: [\s\S]*?\[emulator gap: [^\]]+\])$/gm),
+    ].map(([, item]) => item.replace(/\s*\n\s*/g, ' '));
+    const marked = markedInTests();
+    expect(marked.length).toBeGreaterThan(0);
+    expect([...listed].sort()).toEqual([...marked].sort());
   });
 });
