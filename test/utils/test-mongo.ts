@@ -103,12 +103,18 @@ export async function tearDownTestMongo(): Promise<void> {
 }
 
 /**
- * `describe` when a test MongoDB (real or emulated) is available, otherwise `describe.skip`
- * with the reason printed and carried in the suite's name, so the report says why it did not
- * run. (Jest does not show the console output of a file whose tests were all skipped when it
- * runs several files, hence also the line of `setUpTestMongo()` in the global setup.)
+ * `describe` when a test MongoDB is available (its name saying so when it is the emulator),
+ * otherwise `describe.skip` with the reason printed and carried in the suite's name, so the
+ * report says why it did not run. (Jest does not show the console output of a file whose tests
+ * were all skipped when it runs several files, hence also the line of `setUpTestMongo()` in the
+ * global setup.)
  */
 export function describeWithMongo(name: string, suite: () => void): void {
+  if (onMongoEmulator()) {
+    // Every report line of these tests says so; .ci/run counts them by this mark.
+    describe(`${name} [on the MongoDB emulator ${process.env.TEST_MONGODB_EMULATOR}]`, suite);
+    return;
+  }
   if (testMongoServerUri()) {
     describe(name, suite);
     return;
