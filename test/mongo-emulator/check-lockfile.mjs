@@ -14,7 +14,11 @@ const problems = Object.entries(lock.packages)
     return entry.integrity ? [] : [`${path} has no integrity hash`];
   });
 if (problems.length > 0) {
-  console.error(`test/mongo-emulator/package-lock.json: not all from ${REGISTRY}\n  ${problems.join('\n  ')}`);
+  console.error(
+    `test/mongo-emulator/package-lock.json: not all from ${REGISTRY}\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
-console.log(`test/mongo-emulator/package-lock.json: ${Object.keys(lock.packages).length - 1} packages, all from ${REGISTRY}`);
+console.log(
+  `test/mongo-emulator/package-lock.json: ${Object.keys(lock.packages).length - 1} packages, all from ${REGISTRY}`,
+);

@@ -73,9 +73,13 @@ try {
         `${uri}${separator}serverMonitoringMode=${mode}&heartbeatFrequencyMS=500`,
       );
       const seen = [];
-      monitored.on('serverHeartbeatFailed', (event) => seen.push(`failed: ${event.failure.message}`));
+      monitored.on('serverHeartbeatFailed', (event) =>
+        seen.push(`failed: ${event.failure.message}`),
+      );
       monitored.on('connectionPoolCleared', () => seen.push('pool cleared'));
-      monitored.on('serverHeartbeatSucceeded', (event) => seen.push(`ok (awaited: ${event.awaited})`));
+      monitored.on('serverHeartbeatSucceeded', (event) =>
+        seen.push(`ok (awaited: ${event.awaited})`),
+      );
       await monitored.connect();
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await monitored.close();
