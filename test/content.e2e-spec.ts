@@ -1,12 +1,19 @@
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Connection, Model, Types } from 'mongoose';
 import { Content, MAX_COMMENTS_PER_CONTENT } from '../src/content/content.schema';
 import { UsersService } from '../src/users/users.service';
 import { FREE_FORM_METADATA } from './utils/content-samples';
 import { registerAdmin, registerAndLogin, RegisteredUser } from './utils/fixtures';
 import { createTestApp, TestApp } from './utils/test-app';
-import { describeWithMongo, freshTestMongoUri } from './utils/test-mongo';
+import {
+  describeWithMongo,
+  EMULATOR_GAPS,
+  emulatorGap,
+  freshTestMongoUri,
+} from './utils/test-mongo';
 
 interface ContentBody {
   id: string;
@@ -67,20 +74,29 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
   }
 
   describe('storage', () => {
-    it('keeps documents in the contents collection with the contract indexes', async () => {
+    it('keeps documents in the contents collection with the compound and multikey indexes', async () => {
       expect(contents.collection.collectionName).toBe('contents');
       const keys = (await contents.collection.indexes()).map((index) => index.key);
       expect(keys).toEqual(
         expect.arrayContaining([
-          { _fts: 'text', _ftsx: 1 },
           { authorId: 1, createdAt: -1 },
           { tags: 1 },
           { status: 1, createdAt: -1 },
         ]),
       );
-      const text = (await contents.collection.indexes()).find((index) => index.key._fts);
-      expect(text?.weights).toEqual({ title: 3, body: 1 });
     });
+
+    emulatorGap(
+      EMULATOR_GAPS.textIndexListing,
+      'has the text index on title and body, a title hit weighing 3 times a body hit',
+      async () => {
+        const text = (await contents.collection.indexes()).find(
+          (index) => index.name === 'contents_text',
+        );
+        expect(text?.key).toEqual({ _fts: 'text', _ftsx: 1 });
+        expect(text?.weights).toEqual({ title: 3, body: 1 });
+      },
+    );
   });
 
   describe('POST /content', () => {
@@ -325,36 +341,44 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
       expect(wildcard.body.total).toBe(0);
     });
 
-    it('searches full text with q, ranked by relevance (title above body)', async () => {
-      const word = randomBytes(6).toString('hex').replace(/\d/g, 'q');
-      const inBody = await create(alice, {
-        title: 'Unrelated',
-        body: `mentions ${word} once`,
-        status: 'published',
-      });
-      await sleep(5);
-      const elsewhere = await create(alice, {
-        title: 'Other',
-        body: 'nothing',
-        status: 'published',
-      });
-      const inTitle = await create(alice, { title: `All about ${word}`, status: 'published' });
-      const res = await t.api.get(`/content?q=${word}`).expect(200);
-      expect(ids(res.body)).toEqual([inTitle.id, inBody.id]);
-      expect(ids(res.body)).not.toContain(elsewhere.id);
-      expect(res.body.total).toBe(2);
-      expect(res.body.items[0]).not.toHaveProperty('score');
-    });
+    emulatorGap(
+      EMULATOR_GAPS.textSearch,
+      'searches full text with q, ranked by relevance (title above body)',
+      async () => {
+        const word = randomBytes(6).toString('hex').replace(/\d/g, 'q');
+        const inBody = await create(alice, {
+          title: 'Unrelated',
+          body: `mentions ${word} once`,
+          status: 'published',
+        });
+        await sleep(5);
+        const elsewhere = await create(alice, {
+          title: 'Other',
+          body: 'nothing',
+          status: 'published',
+        });
+        const inTitle = await create(alice, { title: `All about ${word}`, status: 'published' });
+        const res = await t.api.get(`/content?q=${word}`).expect(200);
+        expect(ids(res.body)).toEqual([inTitle.id, inBody.id]);
+        expect(ids(res.body)).not.toContain(elsewhere.id);
+        expect(res.body.total).toBe(2);
+        expect(res.body.items[0]).not.toHaveProperty('score');
+      },
+    );
 
-    it('combines q with the other filters and the draft rule', async () => {
-      const word = randomBytes(6).toString('hex').replace(/\d/g, 'z');
-      const draft = await create(bob, { title: word });
-      const published = await create(bob, { title: word, status: 'published' });
-      const anonymous = await t.api.get(`/content?q=${word}`).expect(200);
-      expect(ids(anonymous.body)).toEqual([published.id]);
-      const owner = await t.api.get(`/content?q=${word}&status=draft`).set(bob.auth).expect(200);
-      expect(ids(owner.body)).toEqual([draft.id]);
-    });
+    emulatorGap(
+      EMULATOR_GAPS.textSearch,
+      'combines q with the other filters and the draft rule',
+      async () => {
+        const word = randomBytes(6).toString('hex').replace(/\d/g, 'z');
+        const draft = await create(bob, { title: word });
+        const published = await create(bob, { title: word, status: 'published' });
+        const anonymous = await t.api.get(`/content?q=${word}`).expect(200);
+        expect(ids(anonymous.body)).toEqual([published.id]);
+        const owner = await t.api.get(`/content?q=${word}&status=draft`).set(bob.auth).expect(200);
+        expect(ids(owner.body)).toEqual([draft.id]);
+      },
+    );
 
     it('answers 401 to an invalid token', async () => {
       await t.api.get('/content').set('Authorization', 'Bearer nonsense').expect(401);
@@ -713,5 +737,42 @@ describeWithMongo('Content (section 4) on MongoDB', () => {
         details: { database: { status: 'up' }, mongodb: { status: 'up' } },
       });
     });
+  });
+});
+
+/**
+ * README's content section lists the tests proven only on a real MongoDB, as the emulator run
+ * titles them: exactly the tests marked with `emulatorGap`, in any e2e suite. Runs without a
+ * server, so a list gone stale fails every run.
+ */
+describe('README: the content tests proven only on a real MongoDB', () => {
+  const markedInTests = () =>
+    readdirSync(__dirname)
+      .filter((file) => file.endsWith('.e2e-spec.ts'))
+      .flatMap((file) => {
+        const source = readFileSync(join(__dirname, file), 'utf8');
+        const calls = source.match(/\bemulatorGap\(/g) ?? [];
+        const marked = [
+          ...source.matchAll(
+            /\bemulatorGap\(\s*EMULATOR_GAPS\.(\w+),\s*(['"])((?:\\.|(?!\2).)*)\2/g,
+          ),
+        ].map(([, gap, , title]) => {
+          const named = EMULATOR_GAPS[gap as keyof typeof EMULATOR_GAPS];
+          return `\`test/${file}\`: ${title.replace(/\\(.)/g, '$1')} [emulator gap: ${named}]`;
+        });
+        // Every mark must be readable here: a gap from EMULATOR_GAPS and a literal title.
+        expect({ file, marks: marked.length }).toEqual({ file, marks: calls.length });
+        return marked;
+      });
+
+  it('lists exactly the tests marked as emulator gaps, with their gaps', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    // One list item each, possibly wrapped over indented lines.
+    const listed = [
+      ...readme.matchAll(/^- (`test\/[^`]+`: [\s\S]*?\[emulator gap: [^\]]+\])$/gm),
+    ].map(([, item]) => item.replace(/\s*\n\s*/g, ' '));
+    const marked = markedInTests();
+    expect(marked.length).toBeGreaterThan(0);
+    expect([...listed].sort()).toEqual([...marked].sort());
   });
 });

@@ -1,7 +1,12 @@
 import { findLeaks } from './secrets-watch';
+import { tearDownTestMongo } from './test-mongo';
 
-/** Fails the run if any response or log line of the whole e2e run held a password or a hash. */
-export default function globalTeardown(): void {
+/**
+ * Stops the MongoDB emulator if the setup started one, then fails the run if any response or
+ * log line of the whole e2e run held a password or a hash.
+ */
+export default async function globalTeardown(): Promise<void> {
+  await tearDownTestMongo();
   const { problems, logBytes, passwords } = findLeaks();
   console.log(
     `\nsecrets watch: ${passwords} passwords used, ${Math.round(logBytes / 1024)} KiB of logs searched, ${problems.length} leaks`,
