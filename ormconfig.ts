@@ -10,7 +10,7 @@ import { resolveDataSourceOptions } from './src/database/data-source-options';
  * `npx typeorm ... -d dist/ormconfig.js` on the build, `typeorm-ts-node-commonjs ... -d
  * ormconfig.ts` in development. It reads and validates the database's variables only, so a
  * migration job needs nothing else, and it prints what TypeORM's CLI prints (its own console
- * logger: plain lines, coloured only on a terminal), not the app's log lines. A Promise: with a
+ * loggers: coloured on a terminal, plain lines elsewhere), not the app's log lines. A Promise: with a
  * mysql:// URL the server is asked whether it is MariaDB first (see resolveDataSourceOptions).
  */
 async function createCliDataSource(): Promise<DataSource> {
@@ -25,7 +25,9 @@ async function createCliDataSource(): Promise<DataSource> {
   });
   return new DataSource({
     ...options,
-    logger: 'advanced-console',
+    // TypeORM's coloured logger decides on colour by the environment too (CI=true turns it on
+    // in a pipe); the plain one writes the same lines without any.
+    logger: process.stdout.isTTY ? 'advanced-console' : 'simple-console',
     logging: [
       'schema',
       'migration',

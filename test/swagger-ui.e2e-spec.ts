@@ -34,45 +34,16 @@ function operation(page: Page, tag: string, operationId: string): Locator {
   return page.locator(`#operations-${tag}-${operationId}`);
 }
 
-interface TryItOut {
-  body?: object;
-  /** Query parameters to empty before executing (Swagger UI fills each in with its example). */
-  clear?: string[];
-}
-
-/** Expands the operation, clicks "Try it out", fills in the form, and clicks "Execute". */
-async function tryItOut(block: Locator, { body, clear = [] }: TryItOut = {}): Promise<void> {
+/**
+ * Expands the operation, clicks "Try it out", fills in the body if given, and clicks "Execute":
+ * the parameters as the page fills them in (defaults, and examples where the document gives
+ * them), as a person who changes nothing would send them.
+ */
+async function tryItOut(block: Locator, body?: object): Promise<void> {
   await block.locator('.opblock-summary').click();
   await block.getByRole('button', { name: 'Try it out' }).click();
   if (body) await block.locator('textarea.body-param__text').fill(JSON.stringify(body, null, 2));
-  for (const name of clear) await emptyParameter(block.locator(`tr[data-param-name="${name}"]`));
   await block.getByRole('button', { name: 'Execute' }).click();
-}
-
-/** Removes every item of a list parameter, empties a text field, picks "--" in a select. */
-async function emptyParameter(row: Locator): Promise<void> {
-  const removeItem = row.locator('button.json-schema-form-item-remove');
-  while ((await removeItem.count()) > 0) await removeItem.first().click();
-  for (const input of await row.locator('input[type="text"]').all()) await input.fill('');
-  for (const select of await row.locator('select').all()) await select.selectOption('');
-}
-
-interface DocumentedParameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  schema?: { default?: unknown };
-}
-
-/**
- * The optional query parameters without a default: the filters. Swagger UI fills them in with
- * their examples, which together match nothing (and the example `cursor` next to `skip` is a
- * 400), so a person trying a list route empties them first.
- */
-function filtersOf(parameters: DocumentedParameter[] = []): string[] {
-  return parameters
-    .filter((p) => p.in === 'query' && !p.required && p.schema?.default === undefined)
-    .map((p) => p.name);
 }
 
 /** The status code and the response body as the page shows them after "Execute". */
@@ -137,7 +108,7 @@ describeWithChromium('Swagger UI in a real browser (headless Chromium)', () => {
 
   it('logs in with "Try it out", authorizes with the token, creates a post and lists it', async () => {
     const login = operation(page, 'auth', 'authLogin');
-    await tryItOut(login, { body: { login: user.username, password: user.password } });
+    await tryItOut(login, { login: user.username, password: user.password });
     const loggedIn = await shownResponse(login);
     expect(loggedIn.status).toBe('200');
     const { accessToken, tokenType } = JSON.parse(loggedIn.body);
@@ -148,7 +119,10 @@ describeWithChromium('Swagger UI in a real browser (headless Chromium)', () => {
     const title = `Written in Swagger UI ${uniqueName()}`;
     const create = operation(page, 'posts', 'postsCreate');
     await tryItOut(create, {
-      body: { title, content: 'From a real browser.', published: true, tags: ['UI'] },
+      title,
+      content: 'From a real browser.',
+      published: true,
+      tags: ['UI'],
     });
     const created = await shownResponse(create);
     expect(created.status).toBe('201');
@@ -161,9 +135,8 @@ describeWithChromium('Swagger UI in a real browser (headless Chromium)', () => {
       'Authorization: Bearer',
     );
 
-    const doc = (await t.api.get('/docs-json').expect(200)).body;
     const list = operation(page, 'posts', 'postsList');
-    await tryItOut(list, { clear: filtersOf(doc.paths['/posts'].get.parameters) });
+    await tryItOut(list);
     const listed = await shownResponse(list);
     expect(listed.status).toBe('200');
     expect(listed.body).toContain(title);
@@ -181,26 +154,30 @@ describeWithChromium('Swagger UI in a real browser (headless Chromium)', () => {
     expect(page1.body.items.map((post: { title: string }) => post.title)).toEqual([title]);
   }, 90_000);
 
-  it('answers 200 to every GET route without path parameters, tried with its filters emptied', async () => {
+  it('answers every GET route tried as the page fills it in: 200, or 404 for the example id of a path', async () => {
     const doc = (await t.api.get('/docs-json').expect(200)).body as {
-      paths: Record<
-        string,
-        Record<string, { operationId: string; tags: string[]; parameters?: DocumentedParameter[] }>
-      >;
+      paths: Record<string, Record<string, { operationId: string; tags: string[] }>>;
     };
     const routes = Object.entries(doc.paths)
-      .filter(([path, item]) => !path.includes('{') && item.get)
+      .filter(([, item]) => item.get)
       .map(([path, item]) => ({ path, ...item.get }));
     expect(routes.map((route) => route.path)).toEqual(
       expect.arrayContaining(['/users', '/posts', '/tags', '/users/stats/top-authors', '/health']),
     );
 
     await authorize(page, user.token);
+    const answers: [string, string][] = [];
     for (const route of routes) {
       const block = operation(page, route.tags[0], route.operationId);
-      await tryItOut(block, { clear: filtersOf(route.parameters) });
-      expect([route.path, (await shownResponse(block)).status]).toEqual([route.path, '200']);
+      await tryItOut(block);
+      answers.push([route.path, (await shownResponse(block)).status]);
       await block.locator('.opblock-summary').click(); // collapses it again
     }
-  }, 90_000);
+    const expected = (path: string) => (path.includes('{') ? /^(200|404)$/ : /^200$/);
+    for (const [path, status] of answers)
+      expect([path, status]).toEqual([path, expect.stringMatching(expected(path))]);
+    console.log(
+      `Swagger UI: ${answers.length} GET routes executed as pre-filled: ${JSON.stringify(answers)}`,
+    );
+  }, 120_000);
 });

@@ -76,12 +76,12 @@ export class CursorPaginationQueryDto extends PageSizeQueryDto {
   skip?: number;
 
   @ApiPropertyOptional({
-    example: CURSOR_EXAMPLE,
     maxLength: MAX_CURSOR_LENGTH,
     description:
       'The `nextCursor` of the previous page, passed back as it is: the page continues right ' +
       "after that page's last item, at the cost of a first page whatever the depth. Not with " +
-      '`skip`. A cursor that was altered, or issued for another `sort`, is 400.',
+      '`skip`. A cursor that was altered, or issued for another `sort`, is 400. An opaque ' +
+      `string such as \`${CURSOR_EXAMPLE}\`.`,
   })
   @IsOptional()
   @IsString()

@@ -7,8 +7,8 @@ import { CONTENT_STATUSES, ContentStatus } from '../content.schema';
 export class ListContentQueryDto extends PaginationQueryDto {
   /**
    * Full-text search over title and body (MongoDB text index: words, "quoted phrases",
-   * -excluded words); results are ranked by relevance instead of newest first.
-   * @example "schema design"
+   * -excluded words), e.g. `schema design`; results are ranked by relevance instead of newest
+   * first.
    */
   @IsOptional()
   @IsString()
@@ -16,8 +16,8 @@ export class ListContentQueryDto extends PaginationQueryDto {
   q?: string;
 
   /**
-   * Case-insensitive literal "contains" over title and body; regex characters match themselves.
-   * @example "multikey"
+   * Case-insensitive literal "contains" over title and body, e.g. `multikey`; regex characters
+   * match themselves.
    */
   @IsOptional()
   @IsString()
@@ -25,23 +25,21 @@ export class ListContentQueryDto extends PaginationQueryDto {
   search?: string;
 
   /**
-   * Repeatable: documents having all of these tags (normalised like stored tags).
-   * @example ["mongodb"]
+   * Repeatable: documents having all of these tags (normalised like stored tags), e.g. `mongodb`.
    */
   @IsOptional()
   @TagNamesQuery()
   tag?: string[];
 
   /**
-   * A relational user id.
-   * @example "6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f"
+   * A relational user id, e.g. `6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f`.
    */
   @IsOptional()
   @IsUUID('all', { message: 'authorId must be a UUID' })
   authorId?: string;
 
-  /** Drafts are visible only to their author and admins, whatever this says. */
-  @ApiPropertyOptional({ enum: CONTENT_STATUSES, example: 'published' })
+  /** E.g. `published`. Drafts are visible only to their author and admins, whatever this says. */
+  @ApiPropertyOptional({ enum: CONTENT_STATUSES })
   @IsOptional()
   @IsIn(CONTENT_STATUSES, { message: `status must be one of: ${CONTENT_STATUSES.join(', ')}` })
   status?: ContentStatus;

@@ -19,8 +19,7 @@ const POST_SORT_VALUES = sortValues(POST_SORT_FIELDS);
 
 export class ListPostsQueryDto extends CursorPaginationQueryDto {
   /**
-   * Case-insensitive literal "contains" over title and content.
-   * @example "relations"
+   * Case-insensitive literal "contains" over title and content, e.g. `relations`.
    */
   @IsOptional()
   @IsString()
@@ -28,22 +27,21 @@ export class ListPostsQueryDto extends CursorPaginationQueryDto {
   search?: string;
 
   /**
-   * Repeatable (`tag=a&tag=b`): posts having all of these tags. Names are normalised as on posts.
-   * @example ["typeorm"]
+   * Repeatable (`tag=a&tag=b`): posts having all of these tags, e.g. `typeorm`. Names are
+   * normalised as on posts.
    */
   @ApiPropertyOptional({ maxItems: MAX_TAGS_PER_ITEM })
   @IsOptional()
   @TagNamesQuery()
   tag?: string[];
 
-  /** @example "6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f" */
+  /** The posts of this user, by id, e.g. `6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f`. */
   @IsOptional()
   @IsUUID()
   authorId?: string;
 
   /**
    * `true`: published posts only; `false`: drafts only (your own; any for admins).
-   * @example true
    */
   @IsOptional()
   @ToBoolean()
@@ -51,16 +49,15 @@ export class ListPostsQueryDto extends CursorPaginationQueryDto {
   published?: boolean;
 
   /**
-   * Posts created at or after this ISO-8601 time.
-   * @example "2026-01-01T00:00:00Z"
+   * Posts created at or after this ISO-8601 time, e.g. `2026-01-01T00:00:00Z`.
    */
   @IsOptional()
   @IsISO8601({ strict: true })
   since?: string;
 
   /**
-   * Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile).
-   * @example "2027-01-01T00:00:00Z"
+   * Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile), e.g.
+   * `2027-01-01T00:00:00Z`.
    */
   @IsOptional()
   @IsISO8601({ strict: true })

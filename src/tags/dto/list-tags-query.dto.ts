@@ -8,8 +8,7 @@ const TAG_SORT_VALUES = sortValues(TAG_SORT_FIELDS);
 
 export class ListTagsQueryDto extends PaginationQueryDto {
   /**
-   * Case-insensitive literal "contains" over the name.
-   * @example "type"
+   * Case-insensitive literal "contains" over the name, e.g. `type`.
    */
   @IsOptional()
   @IsString()

@@ -9,15 +9,15 @@ const USER_SORT_VALUES = sortValues(USER_SORT_FIELDS);
 
 export class ListUsersQueryDto extends PaginationQueryDto {
   /**
-   * Case-insensitive literal "contains" over username, email and full name.
-   * @example "ali"
+   * Case-insensitive literal "contains" over username and full name (and e-mail, for admins),
+   * e.g. `ali`.
    */
   @IsOptional()
   @IsString()
   @MaxLength(200)
   search?: string;
 
-  /** @example true */
+  /** `true`: active accounts only; `false`: deactivated ones only. */
   @IsOptional()
   @ToBoolean()
   @IsBoolean()
