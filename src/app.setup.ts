@@ -19,6 +19,7 @@ import { assignRequestId } from './common/request-id';
 import { SECURITY_HEADERS } from './common/security-headers';
 import { flattenValidationErrors } from './common/validation-errors';
 import { appConfig, AppConfig } from './config/configuration';
+import { toOpenApi31 } from './openapi/openapi-3-1';
 import { configureHttpPlatform } from './http-platform';
 
 /**
@@ -76,14 +77,17 @@ function completeOperation(
     }
   }
   // Routes without @ApiBearerAuth() are the @Public() ones that ignore the caller (login,
-  // registration, tags, health): say explicitly that they need no token.
+  // registration, health, top authors): say explicitly that they need no token.
   operation.security ??= [];
   // Global guards answer these on any route, whatever its own decorators list: the JWT guard
-  // 401 for an invalid token (public routes included), the write rate limit 429.
+  // 401 for an invalid token (public routes included), the write rate limit 429. And any route
+  // may fail unexpectedly (500), or find a store it needs down (503).
   operation.responses['401'] ??= errorResponseObject(401);
   if (method !== 'get' && method !== 'head' && method !== 'options') {
     operation.responses['429'] ??= errorResponseObject(429);
   }
+  operation.responses['500'] ??= errorResponseObject(500);
+  operation.responses['503'] ??= errorResponseObject(503);
 }
 
 function hasDefault(schema: SchemaObject | ReferenceObject | undefined): boolean {
@@ -117,9 +121,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: operationId,
-  });
+  const document = toOpenApi31(
+    SwaggerModule.createDocument(app, config, { operationIdFactory: operationId }),
+  );
 
   const operations = Object.values(document.paths).flatMap((pathItem) =>
     HTTP_METHODS.flatMap((method) => {

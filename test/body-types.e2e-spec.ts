@@ -4,9 +4,10 @@ import { registerAdmin } from './utils/fixtures';
 import { createTestApp, TestApp } from './utils/test-app';
 import { unreachableMongoUri } from './utils/test-mongo';
 
+/** A JSON Schema of OpenAPI 3.1 (`nullable` here marks what `null` may also be). */
 interface Schema {
   $ref?: string;
-  type?: string;
+  type?: string | string[];
   nullable?: boolean;
   example?: unknown;
   properties?: Record<string, Schema>;
@@ -68,16 +69,29 @@ describe('Request bodies refuse every wrong JSON type, naming the property', () 
   });
   afterAll(() => t.close());
 
+  /**
+   * The schema behind references, `null` taken out: `type: ['string', 'null']` and
+   * `anyOf: [{ $ref }, { type: 'null' }]` become the string and the referenced schema, with
+   * `nullable` set.
+   */
   function resolve(schema: Schema): Schema {
     if (schema.$ref) return resolve(doc.components.schemas[schema.$ref.split('/').pop()!]);
-    const [only] = schema.allOf ?? schema.oneOf ?? schema.anyOf ?? [];
-    if (only && !schema.properties) return { ...resolve(only), nullable: schema.nullable };
+    const isNull = (option: Schema) => option.type === 'null';
+    const options = schema.allOf ?? schema.oneOf ?? schema.anyOf ?? [];
+    const [only, ...others] = options.filter((option) => !isNull(option));
+    if (only && others.length === 0 && !schema.properties) {
+      return { ...resolve(only), nullable: options.some(isNull) || schema.nullable };
+    }
+    if (Array.isArray(schema.type)) {
+      const [type] = schema.type.filter((candidate) => candidate !== 'null');
+      return { ...schema, type, nullable: schema.type.includes('null') };
+    }
     return schema;
   }
 
   function typeOf(schema: Schema): string {
     const resolved = resolve(schema);
-    if (resolved.type) return resolved.type;
+    if (typeof resolved.type === 'string') return resolved.type;
     if (resolved.properties) return 'object';
     throw new Error(`no type in ${JSON.stringify(schema)}`);
   }
@@ -113,7 +127,7 @@ describe('Request bodies refuse every wrong JSON type, naming the property', () 
     return Object.entries(resolved.properties ?? {}).flatMap(([name, property]) => {
       const here = [...path, name];
       const type = typeOf(property);
-      const nullable = resolve(property).nullable === true || property.nullable === true;
+      const nullable = resolve(property).nullable === true;
       const wrong = [...WRONG_VALUES[type], ...(nullable ? [] : [null])];
       const cases: Case[] = wrong.map((value) => ({ path: here, value }));
       const inner = resolve(property);

@@ -12,8 +12,9 @@ interface Operation {
   parameters?: {
     name: string;
     in: string;
+    description?: string;
     example?: unknown;
-    schema?: { example?: unknown };
+    schema?: { example?: unknown; default?: unknown };
   }[];
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
@@ -56,11 +57,39 @@ describe('openapi.json, the OpenAPI document as a product', () => {
     },
   );
 
-  it.each(named)('%s has an example for each parameter', (_, op) => {
-    for (const parameter of op.parameters ?? []) {
-      const example = parameter.example ?? parameter.schema?.example;
-      expect([parameter.name, example]).toEqual([parameter.name, expect.anything()]);
+  /**
+   * Swagger UI fills a parameter in with its example, and its first "Execute" sends them all:
+   * path ids, pagination and sort carry one; a query filter without a default (mutually
+   * exclusive like `cursor` and `skip`, or narrowing like `search`) shows its example in its
+   * description instead.
+   */
+  it.each(named)(
+    '%s has an example for each parameter, pre-filled unless it is a filter',
+    (_, op) => {
+      for (const parameter of op.parameters ?? []) {
+        const example = parameter.example ?? parameter.schema?.example;
+        const isFilter = parameter.in === 'query' && parameter.schema?.default === undefined;
+        if (isFilter) {
+          expect([parameter.name, example]).toEqual([parameter.name, undefined]);
+          expect([parameter.name, parameter.description]).toEqual([
+            parameter.name,
+            expect.stringMatching(/`[^`]+`/),
+          ]);
+        } else {
+          expect([parameter.name, example]).toEqual([parameter.name, expect.anything()]);
+        }
+      }
+    },
+  );
+
+  it('documents optional auth on public routes that read the caller, and none where unused', () => {
+    const security = (method: string, path: string) => committed.paths[path][method].security;
+    for (const path of ['/posts', '/posts/{id}', '/tags', '/users/{id}', '/content']) {
+      expect([path, security('get', path)]).toEqual([path, [{}, { bearer: [] }]]);
     }
+    expect(security('post', '/auth/login')).toEqual([]);
+    expect(security('get', '/health')).toEqual([]);
+    expect(security('post', '/posts')).toEqual([{ bearer: [] }]);
   });
 });
 

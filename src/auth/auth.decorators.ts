@@ -1,4 +1,10 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { IncomingHttpHeaders } from 'node:http';
 import { UserRole } from '../users/user-role';
 import { AuthUser } from './auth-user';
@@ -8,6 +14,14 @@ export const REQUIRED_ROLES = 'auth:roles';
 
 /** Reachable without a token; a valid token still identifies the caller, an invalid one is 401. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * A public route that treats a caller with a valid token as that user (their drafts, their own
+ * e-mail): `Public()`, documented as optional bearer auth (`security: [{}, { bearer: [] }]`) so
+ * that clients and validators take a call with or without a token.
+ */
+export const PublicWithOptionalToken = () =>
+  applyDecorators(Public(), ApiSecurity({}), ApiBearerAuth());
 
 export const Roles = (...roles: UserRole[]) => SetMetadata(REQUIRED_ROLES, roles);
 

@@ -26,6 +26,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with existing data (the message names the field)',
   413: 'Request body larger than 1 MB',
   429: 'Rate limited; see the Retry-After header',
+  500: 'An unexpected failure of the server, logged with the request id (never for bad input)',
   503: 'A dependency (database) is unavailable',
 };
 
@@ -37,6 +38,7 @@ const EXAMPLES: Record<number, string | string[]> = {
   409: 'username is already taken',
   413: 'request body is larger than 1 MB',
   429: 'ThrottlerException: Too Many Requests',
+  500: 'internal server error',
   503: 'the database is unavailable, retry later',
 };
 

@@ -10,7 +10,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public } from '../auth/auth.decorators';
+import { CurrentUser, PublicWithOptionalToken } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiPageResponse, PageDto } from '../common/pagination';
 import { MAX_BULK_ITEMS, ParseBulkContentPipe } from './bulk-content';
@@ -30,12 +30,12 @@ import { UpdateContentDto } from './dto/update-content.dto';
 import { ApiObjectIdParam, ObjectIdParam } from './object-id-param';
 
 @ApiTags('content')
-@ApiBearerAuth()
 @Controller('content')
 export class ContentController {
   constructor(private readonly content: ContentService) {}
 
   @Post()
+  @ApiBearerAuth()
   @ApiOperation({
     summary: 'Create a content document',
     description:
@@ -49,6 +49,7 @@ export class ContentController {
   }
 
   @Post('bulk')
+  @ApiBearerAuth()
   @ApiOperation({
     summary: `Create up to ${MAX_BULK_ITEMS} content documents in one insertMany`,
     description:
@@ -74,7 +75,7 @@ export class ContentController {
     return this.content.createMany(author, items);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get()
   @ApiOperation({
     summary: 'List content documents',
@@ -92,7 +93,7 @@ export class ContentController {
   }
 
   // Declared before `:id`, which would otherwise take "stats" for a (malformed) id.
-  @Public()
+  @PublicWithOptionalToken()
   @Get('stats')
   @ApiOperation({
     summary: 'Counts by status and the most used tags',
@@ -109,7 +110,7 @@ export class ContentController {
     return this.content.stats(query, viewer);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get(':id')
   @ApiObjectIdParam()
   @ApiOperation({
@@ -123,6 +124,7 @@ export class ContentController {
   }
 
   @Patch(':id')
+  @ApiBearerAuth()
   @ApiObjectIdParam()
   @ApiOperation({
     summary: 'Update some fields of a content document (owner or admin)',
@@ -141,6 +143,7 @@ export class ContentController {
   }
 
   @Put(':id')
+  @ApiBearerAuth()
   @ApiObjectIdParam()
   @ApiOperation({
     summary: 'Replace the editable fields of a content document (owner or admin)',
@@ -159,6 +162,7 @@ export class ContentController {
   }
 
   @Delete(':id')
+  @ApiBearerAuth()
   @HttpCode(204)
   @ApiObjectIdParam()
   @ApiOperation({ summary: 'Delete a content document (owner or admin)' })
@@ -169,6 +173,7 @@ export class ContentController {
   }
 
   @Post(':id/comments')
+  @ApiBearerAuth()
   @ApiObjectIdParam()
   @ApiOperation({
     summary: 'Comment on a content document',

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public } from '../auth/auth.decorators';
+import { CurrentUser, PublicWithOptionalToken } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiPageResponse, PageDto, PaginationQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
@@ -36,9 +36,8 @@ export class CommentsController {
     return this.comments.create(id, author, dto);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get('posts/:id/comments')
-  @ApiBearerAuth()
   @ApiOperation({
     summary: "A post's comments, oldest first",
     description: 'The comments of a draft are 404 to anyone but its author and admins.',

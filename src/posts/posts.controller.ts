@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public } from '../auth/auth.decorators';
+import { CurrentUser, PublicWithOptionalToken } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiCursorPageResponse, CursorPageDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
@@ -41,9 +41,8 @@ export class PostsController {
     return this.posts.create(author, dto);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get()
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'List posts',
     description:
@@ -60,9 +59,8 @@ export class PostsController {
     return this.posts.list(query, viewer);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get('by-slug/:slug')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Get a post by its slug', description: VISIBILITY })
   @ApiParam({ name: 'slug', example: 'designing-many-to-many-relations-k3x9qa' })
   @ApiOkResponse({ type: PostDto })
@@ -71,9 +69,8 @@ export class PostsController {
     return this.posts.findBySlug(slug, viewer);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get(':id')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Get a post', description: VISIBILITY })
   @ApiOkResponse({ type: PostDto })
   @ApiErrors(400, 401, 404)

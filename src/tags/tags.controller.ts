@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
+import { CurrentUser, PublicWithOptionalToken, Roles } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiPageResponse, PageDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
@@ -30,9 +30,8 @@ const TAG_VISIBILITY =
 export class TagsController {
   constructor(private readonly tags: TagsService) {}
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get()
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'List tags',
     description: `${TAG_VISIBILITY} \`postCount\` counts published posts. Default sort: \`name\`.`,
@@ -46,9 +45,8 @@ export class TagsController {
     return this.tags.list(query, viewer);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get(':id')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Get a tag', description: TAG_VISIBILITY })
   @ApiOkResponse({ type: TagDto })
   @ApiErrors(400, 401, 404)

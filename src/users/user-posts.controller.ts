@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public } from '../auth/auth.decorators';
+import { CurrentUser, Public, PublicWithOptionalToken } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiCursorPageResponse, CursorPageDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param.decorator';
@@ -36,9 +36,8 @@ export class UserPostsController {
     return this.posts.topAuthors(query.limit);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get(':id/posts')
-  @ApiBearerAuth()
   @ApiOperation({
     summary: "A user's posts",
     description:

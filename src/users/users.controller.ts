@@ -18,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public } from '../auth/auth.decorators';
+import { CurrentUser, Public, PublicWithOptionalToken } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { NO_STORE } from '../common/cache-control';
 import { ApiPageResponse, PageDto } from '../common/pagination';
@@ -62,9 +62,8 @@ export class UsersController {
     return this.users.list(query, viewer);
   }
 
-  @Public()
+  @PublicWithOptionalToken()
   @Get(':id')
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'Get a user',
     description: 'Email only for the user themself and admins.',

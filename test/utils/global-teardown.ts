@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { prismRunSummary } from './prism-proxy';
 import { findLeaks } from './secrets-watch';
 import { tearDownTestMongo } from './test-mongo';
 
@@ -7,6 +9,15 @@ import { tearDownTestMongo } from './test-mongo';
  */
 export default async function globalTeardown(): Promise<void> {
   await tearDownTestMongo();
+  const prism = prismRunSummary();
+  if (prism) {
+    const line =
+      `Prism validation proxy: ${prism.requests} requests checked against the OpenAPI document, ` +
+      `${prism.requestViolations} request violations (bad requests the suites send on purpose), ` +
+      `${prism.responseViolations.length} response violations`;
+    console.log(`\n${line}`);
+    if (process.env.PRISM_SUMMARY_FILE) writeFileSync(process.env.PRISM_SUMMARY_FILE, `${line}\n`);
+  }
   const { problems, logBytes, passwords } = findLeaks();
   console.log(
     `\nsecrets watch: ${passwords} passwords used, ${Math.round(logBytes / 1024)} KiB of logs searched, ${problems.length} leaks`,

@@ -1040,8 +1040,12 @@ export interface operations {
         limit?: number;
         /** @description Number of items to skip, in decimal digits. */
         skip?: number;
-        /** @description Case-insensitive literal "contains" over username, email and full name. */
+        /**
+         * @description Case-insensitive literal "contains" over username and full name (and e-mail, for admins),
+         *     e.g. `ali`.
+         */
         search?: string;
+        /** @description `true`: active accounts only; `false`: deactivated ones only. */
         isActive?: boolean;
         /** @description A field, `-` prefix for descending. */
         sort?: 'username' | '-username' | 'createdAt' | '-createdAt';
@@ -1091,6 +1095,38 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -1201,6 +1237,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   usersFindOne: {
@@ -1268,6 +1336,38 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "user not found"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -1371,6 +1471,38 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -1516,6 +1648,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   userPostsTopAuthors: {
@@ -1572,6 +1736,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   userPostsList: {
@@ -1581,17 +1777,23 @@ export interface operations {
         limit?: number;
         /** @description Number of items to skip, in decimal digits. Not with `cursor`. */
         skip?: number;
-        /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. */
+        /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. An opaque string such as `WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA`. */
         cursor?: string;
-        /** @description Repeatable (`tag=a&tag=b`): posts having all of these tags. Names are normalised as on posts. */
+        /**
+         * @description Repeatable (`tag=a&tag=b`): posts having all of these tags, e.g. `typeorm`. Names are
+         *     normalised as on posts.
+         */
         tag?: string[];
-        /** @description Case-insensitive literal "contains" over title and content. */
+        /** @description Case-insensitive literal "contains" over title and content, e.g. `relations`. */
         search?: string;
         /** @description `true`: published posts only; `false`: drafts only (your own; any for admins). */
         published?: boolean;
-        /** @description Posts created at or after this ISO-8601 time. */
+        /** @description Posts created at or after this ISO-8601 time, e.g. `2026-01-01T00:00:00Z`. */
         since?: string;
-        /** @description Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile). */
+        /**
+         * @description Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile), e.g.
+         *     `2027-01-01T00:00:00Z`.
+         */
         until?: string;
         /**
          * @description `createdAt`, `publishedAt` or `title`, `-` prefix for descending; ties broken by id. For
@@ -1668,6 +1870,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   postsList: {
@@ -1677,18 +1911,25 @@ export interface operations {
         limit?: number;
         /** @description Number of items to skip, in decimal digits. Not with `cursor`. */
         skip?: number;
-        /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. */
+        /** @description The `nextCursor` of the previous page, passed back as it is: the page continues right after that page's last item, at the cost of a first page whatever the depth. Not with `skip`. A cursor that was altered, or issued for another `sort`, is 400. An opaque string such as `WyItY3JlYXRlZEF0IiwiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiNmYxYzJhNGUtOGIzZC00YzVlLTlmNjAtN2E4YjljMGQxZTJmIl0.kq3Jm1xv2iH4v0kQ9yQ3lA`. */
         cursor?: string;
-        /** @description Repeatable (`tag=a&tag=b`): posts having all of these tags. Names are normalised as on posts. */
+        /**
+         * @description Repeatable (`tag=a&tag=b`): posts having all of these tags, e.g. `typeorm`. Names are
+         *     normalised as on posts.
+         */
         tag?: string[];
-        /** @description Case-insensitive literal "contains" over title and content. */
+        /** @description Case-insensitive literal "contains" over title and content, e.g. `relations`. */
         search?: string;
+        /** @description The posts of this user, by id, e.g. `6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f`. */
         authorId?: string;
         /** @description `true`: published posts only; `false`: drafts only (your own; any for admins). */
         published?: boolean;
-        /** @description Posts created at or after this ISO-8601 time. */
+        /** @description Posts created at or after this ISO-8601 time, e.g. `2026-01-01T00:00:00Z`. */
         since?: string;
-        /** @description Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile). */
+        /**
+         * @description Posts created before this ISO-8601 time (exclusive, so `since`/`until` ranges tile), e.g.
+         *     `2027-01-01T00:00:00Z`.
+         */
         until?: string;
         /**
          * @description `createdAt`, `publishedAt` or `title`, `-` prefix for descending; ties broken by id. For
@@ -1741,6 +1982,38 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -1835,6 +2108,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   postsFindBySlug: {
@@ -1883,6 +2188,38 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "user not found"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -1955,6 +2292,38 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "user not found"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -2058,6 +2427,38 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -2187,6 +2588,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   commentsList: {
@@ -2261,6 +2694,38 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "user not found"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -2374,6 +2839,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   commentsRemove: {
@@ -2477,6 +2974,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   tagsList: {
@@ -2486,7 +3015,7 @@ export interface operations {
         limit?: number;
         /** @description Number of items to skip, in decimal digits. */
         skip?: number;
-        /** @description Case-insensitive literal "contains" over the name. */
+        /** @description Case-insensitive literal "contains" over the name, e.g. `type`. */
         search?: string;
         /** @description `name` or `postCount` (published posts), `-` prefix for descending; ties by name. */
         sort?: 'name' | '-name' | 'postCount' | '-postCount';
@@ -2536,6 +3065,38 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -2630,6 +3191,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   tagsFindOne: {
@@ -2697,6 +3290,38 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "user not found"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -2800,6 +3425,38 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -2929,6 +3586,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   authLogin: {
@@ -3002,6 +3691,38 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   authMe: {
@@ -3032,6 +3753,38 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description A dependency (database) is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "the database is unavailable, retry later"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -3112,6 +3865,22 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description The Health Check is not successful */
       503: {
         headers: {
@@ -3180,18 +3949,22 @@ export interface operations {
         limit?: number;
         /** @description Number of items to skip, in decimal digits. */
         skip?: number;
-        /** @description Drafts are visible only to their author and admins, whatever this says. */
+        /** @description E.g. `published`. Drafts are visible only to their author and admins, whatever this says. */
         status?: 'draft' | 'published' | 'archived';
         /**
          * @description Full-text search over title and body (MongoDB text index: words, "quoted phrases",
-         *     -excluded words); results are ranked by relevance instead of newest first.
+         *     -excluded words), e.g. `schema design`; results are ranked by relevance instead of newest
+         *     first.
          */
         q?: string;
-        /** @description Case-insensitive literal "contains" over title and body; regex characters match themselves. */
+        /**
+         * @description Case-insensitive literal "contains" over title and body, e.g. `multikey`; regex characters
+         *     match themselves.
+         */
         search?: string;
-        /** @description Repeatable: documents having all of these tags (normalised like stored tags). */
+        /** @description Repeatable: documents having all of these tags (normalised like stored tags), e.g. `mongodb`. */
         tag?: string[];
-        /** @description A relational user id. */
+        /** @description A relational user id, e.g. `6f1c2a4e-8b3d-4c5e-9f60-7a8b9c0d1e2f`. */
         authorId?: string;
       };
       header?: never;
@@ -3239,6 +4012,22 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -3344,6 +4133,22 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -3470,6 +4275,22 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description A dependency (database) is unavailable */
       503: {
         headers: {
@@ -3537,6 +4358,22 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -3625,6 +4462,22 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "user not found"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -3770,6 +4623,22 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description A dependency (database) is unavailable */
       503: {
         headers: {
@@ -3884,6 +4753,22 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
@@ -4029,6 +4914,22 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description A dependency (database) is unavailable */
       503: {
         headers: {
@@ -4148,6 +5049,22 @@ export interface operations {
            *       "statusCode": 429,
            *       "error": "Too Many Requests",
            *       "message": "ThrottlerException: Too Many Requests"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description An unexpected failure of the server, logged with the request id (never for bad input) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "error": "Internal Server Error",
+           *       "message": "internal server error"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];

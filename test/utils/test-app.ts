@@ -6,9 +6,10 @@ import TestAgent from 'supertest/lib/agent';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { buildOpenApiDocument, configureApp } from '../../src/app.setup';
 import { validateEnvironment } from '../../src/config/environment';
 import { createHttpAdapter } from '../../src/http-platform';
+import { PrismProxy, startPrismProxy, THROUGH_PRISM } from './prism-proxy';
 import { watchSecrets } from './secrets-watch';
 import { createTestDatabase, migrateToLatest, TestDatabase } from './test-database';
 
@@ -57,14 +58,30 @@ export async function createTestApp(
     process.env = previous;
   }
 
+  // With TEST_THROUGH_PRISM=true, requests go through Prism's validation proxy (prism-proxy.ts).
+  let prism: PrismProxy | undefined;
+  if (THROUGH_PRISM) {
+    await app.listen(0, '127.0.0.1');
+    const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    prism = await startPrismProxy(buildOpenApiDocument(app), appUrl);
+  }
+
   return {
     app,
-    api: request(app.getHttpServer()),
+    api: request(prism?.url ?? app.getHttpServer()),
     dataSource: app.get(DataSource),
     databaseUrl: database.url,
     close: async () => {
+      const report = await prism?.stop();
       await app.close();
       await database.drop();
+      if (report?.responseViolations.length) {
+        throw new Error(
+          `Prism found ${report.responseViolations.length} responses that do not match the ` +
+            `OpenAPI document (Prism's log: ${report.logFile}):\n  ` +
+            [...new Set(report.responseViolations)].join('\n  '),
+        );
+      }
     },
   };
 }
