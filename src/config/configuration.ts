@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ConfigType, registerAs } from '@nestjs/config';
-import { validateEnvironment } from './environment';
+import { readReplicaUrls, validateEnvironment } from './environment';
 
 export const appConfig = registerAs('app', () => {
   const env = validateEnvironment(process.env);
@@ -24,6 +24,9 @@ export const databaseConfig = registerAs('database', () => {
     slowQueryMs: env.DB_SLOW_QUERY_MS,
     acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    readUrls: readReplicaUrls(env.DATABASE_READ_URLS),
+    replicaMaxLagMs: env.DB_REPLICA_MAX_LAG_MS,
+    replicaCheckIntervalMs: env.DB_REPLICA_CHECK_INTERVAL_MS,
   };
 });
 

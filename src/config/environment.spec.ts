@@ -1,5 +1,10 @@
 import { durationToSeconds } from './configuration';
-import { InvalidEnvironmentError, trustProxySetting, validateEnvironment } from './environment';
+import {
+  InvalidEnvironmentError,
+  readReplicaUrls,
+  trustProxySetting,
+  validateEnvironment,
+} from './environment';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -123,5 +128,41 @@ describe('durationToSeconds', () => {
     ['7d', 604800],
   ])('reads %s as %d seconds', (text, seconds) => {
     expect(durationToSeconds(text)).toBe(seconds);
+  });
+});
+
+describe('DATABASE_READ_URLS', () => {
+  const replicated = {
+    DATABASE_URL: 'postgres://app@primary:5432/blog',
+    DATABASE_READ_URLS: 'postgres://app@replica-1:5432/blog, postgres://app@replica-2:5432/blog',
+    JWT_SECRET: 'a-secret-shared-by-every-instance-of-the-app',
+    REDIS_URL: 'redis://redis:6379',
+  };
+
+  it('takes a comma-separated list of PostgreSQL URLs', () => {
+    expect(problemsOf(replicated)).toEqual([]);
+    expect(readReplicaUrls(replicated.DATABASE_READ_URLS)).toEqual([
+      'postgres://app@replica-1:5432/blog',
+      'postgres://app@replica-2:5432/blog',
+    ]);
+    expect(readReplicaUrls(undefined)).toEqual([]);
+  });
+
+  it.each(['mysql://replica/blog', 'postgres://a/b,,postgres://c/d', 'replica-1'])(
+    'refuses %j, naming the variable',
+    (urls) => {
+      expect(problemsOf({ ...replicated, DATABASE_READ_URLS: urls })).toEqual([
+        'DATABASE_READ_URLS must be a comma-separated list of postgres:// URLs',
+      ]);
+    },
+  );
+
+  it('needs a shared JWT_SECRET and REDIS_URL, and a PostgreSQL primary', () => {
+    const { JWT_SECRET: _secret, REDIS_URL: _redis, ...alone } = replicated;
+    expect(problemsOf({ ...alone, DATABASE_URL: 'sqlite:./blog.sqlite' })).toEqual([
+      'DATABASE_READ_URLS needs a postgres:// DATABASE_URL (read replicas are PostgreSQL only)',
+      'JWT_SECRET is required with DATABASE_READ_URLS (every instance must share it)',
+      'REDIS_URL is required with DATABASE_READ_URLS (rate limits shared by every instance)',
+    ]);
   });
 });

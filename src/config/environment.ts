@@ -114,6 +114,31 @@ export class EnvironmentVariables extends DatabaseEnvironment {
   })
   TRUST_PROXY = 'false';
 
+  /**
+   * PostgreSQL read replicas of DATABASE_URL, comma-separated: the reads of GET requests go to one
+   * of them (src/database/read-replicas.ts); writes, transactions and the reads of requests that
+   * write stay on the primary.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^,\s]+(\s*,\s*postgres(ql)?:\/\/[^,\s]+)*$/, {
+    message: 'DATABASE_READ_URLS must be a comma-separated list of postgres:// URLs',
+  })
+  DATABASE_READ_URLS?: string;
+
+  /** A replica lagging further behind the primary than this leaves the read rotation. */
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DB_REPLICA_MAX_LAG_MS = 5000;
+
+  /** How often each replica's state and lag are measured. */
+  @ToInteger()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_REPLICA_CHECK_INTERVAL_MS = 1000;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
@@ -213,7 +238,30 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
     throw new InvalidEnvironmentError(['JWT_SECRET is required when NODE_ENV=production']);
   }
+  if (env.DATABASE_READ_URLS) {
+    // Replicas serve instances behind a load balancer: a random development secret (which also
+    // keys the cursors) and in-memory rate limits would differ from one instance to the next.
+    const problems = [
+      ...(/^postgres(ql)?:/.test(env.DATABASE_URL)
+        ? []
+        : [
+            'DATABASE_READ_URLS needs a postgres:// DATABASE_URL (read replicas are PostgreSQL only)',
+          ]),
+      ...(env.JWT_SECRET
+        ? []
+        : ['JWT_SECRET is required with DATABASE_READ_URLS (every instance must share it)']),
+      ...(env.REDIS_URL
+        ? []
+        : ['REDIS_URL is required with DATABASE_READ_URLS (rate limits shared by every instance)']),
+    ];
+    if (problems.length > 0) throw new InvalidEnvironmentError(problems);
+  }
   return env;
+}
+
+/** DATABASE_READ_URLS as a list (empty when unset). */
+export function readReplicaUrls(value: string | undefined): string[] {
+  return value ? value.split(',').map((url) => url.trim()) : [];
 }
 
 /** Only the database's variables: any other, even invalid, is not looked at. */

@@ -21,6 +21,8 @@ export interface DatabaseSettings {
   statementTimeoutMs?: number;
   /** A mysql:// URL's server is MariaDB (resolveDataSourceOptions asks it). */
   mariaDb?: boolean;
+  /** PostgreSQL read replicas of `url` (see read-replicas.ts). */
+  readUrls?: string[];
 }
 
 const DEFAULTS = { slowQueryMs: 500, acquireTimeoutMs: 5000, statementTimeoutMs: 15_000 };
@@ -77,7 +79,20 @@ export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptio
       return {
         ...common,
         type: 'postgres',
-        url: settings.url,
+        ...(settings.readUrls?.length
+          ? {
+              // Plain reads stay on the primary by default: only the reads a GET request routes
+              // through its own replica query runner go to a replica. The replicas' pools are
+              // opened by ReadReplicas (read-replicas.ts), which keeps those that answer in
+              // TypeORM's rotation: TypeORM would open them here, and refuse to start while one
+              // of them is down.
+              replication: {
+                master: { url: settings.url },
+                slaves: [],
+                defaultMode: 'master' as const,
+              },
+            }
+          : { url: settings.url }),
         poolSize: settings.poolSize,
         extra: {
           // `timestamp` values read and written as UTC, by this pool's clients only.

@@ -1,11 +1,19 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/configuration';
 import { resolveDataSourceOptions } from './data-source-options';
+import { ReadReplicas, ReadRouting } from './read-replicas';
 
+/**
+ * The relational connection (the primary, and with DATABASE_READ_URLS its read replicas), and
+ * the routing of GET requests' reads to a replica, which every domain's services read through.
+ */
+@Global()
 @Module({
   imports: [
+    ConfigModule.forFeature(databaseConfig),
     TypeOrmModule.forRootAsync({
       imports: [ConfigModule.forFeature(databaseConfig)],
       inject: [databaseConfig.KEY],
@@ -16,5 +24,7 @@ import { resolveDataSourceOptions } from './data-source-options';
       }),
     }),
   ],
+  providers: [ReadReplicas, ReadRouting, { provide: APP_INTERCEPTOR, useExisting: ReadRouting }],
+  exports: [ReadReplicas, ReadRouting],
 })
 export class DatabaseModule {}

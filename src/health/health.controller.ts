@@ -13,6 +13,7 @@ import {
 import type { Connection } from 'mongoose';
 import { Public } from '../auth/auth.decorators';
 import { MONGOOSE_CONNECTION } from '../content/content-module-switch';
+import { ReadReplicas } from '../database/read-replicas';
 import { isSharedRateLimitStorage } from '../rate-limiting/rate-limiting.module';
 
 @ApiTags('health')
@@ -29,6 +30,7 @@ export class HealthController {
     @Optional() @Inject(MONGOOSE_CONNECTION) private readonly mongoConnection?: Connection,
     private readonly indicators?: HealthIndicatorService,
     @Inject(ThrottlerStorage) private readonly rateLimitStorage?: unknown,
+    @Optional() private readonly replicas?: ReadReplicas,
   ) {}
 
   @Public()
@@ -39,7 +41,9 @@ export class HealthController {
     description:
       '200 when every store answers; 503 naming the one that does not. The stores are the ' +
       'relational `database`, `mongodb` when the content module is on, and `redis` when rate ' +
-      'limits are shared through Redis (REDIS_URL).',
+      'limits are shared through Redis (REDIS_URL). With read replicas (DATABASE_READ_URLS), ' +
+      'each is reported as `replica_<n>` with its state (`in rotation`, `lagging`, `down`) and ' +
+      'lag; one out of the rotation is `degraded: true`, and never makes this a 503.',
   })
   check() {
     const checks: HealthIndicatorFunction[] = [
@@ -58,6 +62,20 @@ export class HealthController {
         return (await storage.ping().catch(() => false)) ? redis.up() : redis.down('unreachable');
       });
     }
+    // A replica out of the rotation is "degraded", never down: reads fall back, and a 503 here
+    // would make a load balancer drop an instance that serves every request.
+    this.replicas?.report().forEach((replica, index) => {
+      const indicators = this.indicators;
+      if (!indicators) return;
+      checks.push(() => {
+        const { name, ...state } = replica;
+        return indicators.check(`replica_${index + 1}`).up({
+          replica: name,
+          degraded: replica.state !== 'in rotation',
+          ...state,
+        });
+      });
+    });
     return this.health.check(checks);
   }
 

@@ -9,14 +9,21 @@ import { Comment } from './comment.entity';
 import { CommentDto, CreateCommentDto, toCommentDto } from './dto/comment.dto';
 import { isVisibleTo } from './post-visibility';
 import { PostsService } from './posts.service';
+import { ReadRouting } from '../database/read-replicas';
 
 /** Comments live under posts: whoever cannot see a post (a draft) cannot reach its comments. */
 @Injectable()
 export class CommentsService {
   constructor(
-    @InjectRepository(Comment) private readonly comments: Repository<Comment>,
+    @InjectRepository(Comment) private readonly commentRepository: Repository<Comment>,
+    private readonly reads: ReadRouting,
     private readonly posts: PostsService,
   ) {}
+
+  /** Comment rows: read from the request's replica in a GET request (ReadRouting). */
+  private get comments(): Repository<Comment> {
+    return this.reads.repository(this.commentRepository);
+  }
 
   async create(postId: string, author: AuthUser, dto: CreateCommentDto): Promise<CommentDto> {
     await this.posts.assertVisible(postId, author);

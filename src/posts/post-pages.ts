@@ -10,6 +10,7 @@ import { authConfig, AuthConfig } from '../config/configuration';
 import { ListUserPostsQueryDto, PostSortField } from './dto/list-posts-query.dto';
 import { Post } from './post.entity';
 import { whereVisibleTo } from './post-visibility';
+import { ReadRouting } from '../database/read-replicas';
 
 /** A page of posts as chosen: their ids in order, the total the filters keep, the next cursor. */
 export interface ChosenPage {
@@ -38,10 +39,16 @@ export class PostPages {
   private readonly cursors: KeysetCursorCodec;
 
   constructor(
-    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    @InjectRepository(Post) private readonly postRepository: Repository<Post>,
+    private readonly reads: ReadRouting,
     @Inject(authConfig.KEY) auth: AuthConfig,
   ) {
     this.cursors = new KeysetCursorCodec(auth.jwtSecret, 'posts');
+  }
+
+  /** Post rows: read from the request's replica in a GET request (ReadRouting). */
+  private get posts(): Repository<Post> {
+    return this.reads.repository(this.postRepository);
   }
 
   /**

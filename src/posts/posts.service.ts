@@ -4,6 +4,7 @@ import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeo
 import { AuthUser, isAdmin } from '../auth/auth-user';
 import { CursorPageDto, toCursorPage } from '../common/pagination';
 import { isUniqueViolation, uniqueViolationField } from '../database/database-errors';
+import { ReadRouting } from '../database/read-replicas';
 import { runInTransaction } from '../database/transactions';
 import { TagsService } from '../tags/tags.service';
 import { CreatePostDto } from './dto/create-post.dto';
@@ -22,11 +23,17 @@ const MAX_CREATE_ATTEMPTS = 3;
 @Injectable()
 export class PostsService {
   constructor(
-    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    @InjectRepository(Post) private readonly postRepository: Repository<Post>,
+    private readonly reads: ReadRouting,
     private readonly dataSource: DataSource,
     private readonly tags: TagsService,
     private readonly pages: PostPages,
   ) {}
+
+  /** Post rows: read from the request's replica in a GET request (ReadRouting). */
+  private get posts(): Repository<Post> {
+    return this.reads.repository(this.postRepository);
+  }
 
   /**
    * One transaction whatever the number of tags: the tags got or created (two statements), the

@@ -12,6 +12,7 @@ import { ListTagsQueryDto, TagSortField } from './dto/list-tags-query.dto';
 import { TagDto, toTagDto } from './dto/tag.dto';
 import { UpdateTagDto } from './dto/update-tag.dto';
 import { Tag } from './tag.entity';
+import { ReadRouting } from '../database/read-replicas';
 
 /** The selection alias of a tag's number of published posts (see `withPostCounts`). */
 const POST_COUNT = 'postCount';
@@ -19,7 +20,15 @@ const POST_COUNT = 'postCount';
 /** Tags, and their get-or-create for the posts module (which links them through `Post.tags`). */
 @Injectable()
 export class TagsService {
-  constructor(@InjectRepository(Tag) private readonly tags: Repository<Tag>) {}
+  constructor(
+    @InjectRepository(Tag) private readonly tagRepository: Repository<Tag>,
+    private readonly reads: ReadRouting,
+  ) {}
+
+  /** Tag rows: read from the request's replica in a GET request (ReadRouting). */
+  private get tags(): Repository<Tag> {
+    return this.reads.repository(this.tagRepository);
+  }
 
   /** One grouped statement for the page, one count for the total, whatever the page size. */
   async list(query: ListTagsQueryDto, viewer?: AuthUser): Promise<PageDto<TagDto>> {

@@ -26,6 +26,7 @@ import { Profile } from './profile.entity';
 import { UserDeletedEvent } from './user-deleted.event';
 import { UserRole } from './user-role';
 import { User } from './user.entity';
+import { ReadRouting } from '../database/read-replicas';
 
 /** What login needs to know about an account; the hash never leaves the auth flow. */
 export interface UserCredentials {
@@ -51,12 +52,18 @@ const SORT_COLUMNS: Record<UserSortField, string> = {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(User) private readonly userRepository: Repository<User>,
+    private readonly reads: ReadRouting,
     private readonly dataSource: DataSource,
     private readonly passwords: PasswordHasher,
     private readonly events: EventEmitter2,
     private readonly posts: PostsService,
   ) {}
+
+  /** User rows: read from the request's replica in a GET request (ReadRouting). */
+  private get users(): Repository<User> {
+    return this.reads.repository(this.userRepository);
+  }
 
   async register(dto: CreateUserDto): Promise<UserDto> {
     const passwordHash = await this.passwords.hash(dto.password);
@@ -213,7 +220,9 @@ export class UsersService {
 
   /**
    * The caller behind a token, or null when the account is gone or deactivated, or when the
-   * token's version is no longer the account's (its password changed since).
+   * token's version is no longer the account's (its password changed since). Asked by the auth
+   * guard, before ReadRouting routes anything: always on the primary, so that a revocation or a
+   * deactivation does not wait for a replica to replay it.
    */
   async findActiveAuthUser(id: string, tokenVersion: number): Promise<AuthUser | null> {
     const user = await this.users.findOne({

@@ -307,7 +307,7 @@ export interface paths {
     };
     /**
      * Health of every configured store
-     * @description 200 when every store answers; 503 naming the one that does not. The stores are the relational `database`, `mongodb` when the content module is on, and `redis` when rate limits are shared through Redis (REDIS_URL).
+     * @description 200 when every store answers; 503 naming the one that does not. The stores are the relational `database`, `mongodb` when the content module is on, and `redis` when rate limits are shared through Redis (REDIS_URL). With read replicas (DATABASE_READ_URLS), each is reported as `replica_<n>` with its state (`in rotation`, `lagging`, `down`) and lag; one out of the rotation is `degraded: true`, and never makes this a 503.
      */
     get: operations['healthCheck'];
     put?: never;

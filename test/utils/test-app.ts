@@ -24,6 +24,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Lets the app reach the database another way than the tests do (e.g. through a proxy). */
   appDatabaseUrl?: (databaseUrl: string) => string;
+  /** A database made elsewhere (another server), instead of a fresh one on the test server. */
+  database?: TestDatabase;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = options.database ?? (await createTestDatabase());
   await migrateToLatest(database.url);
 
   const previous = { ...process.env };
