@@ -6,7 +6,7 @@ import { LoggingModule } from './common/logging';
 import { appConfig, authConfig, databaseConfig } from './config/configuration';
 import { validateEnvironment } from './config/environment';
 import { contentModuleIfConfigured } from './content/content-module-switch';
-import { DatabaseModule } from './database/database.module';
+import { DatabaseModule, replicaReadsIfConfigured } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { PostsModule } from './posts/posts.module';
 import { RateLimitingModule } from './rate-limiting/rate-limiting.module';
@@ -30,6 +30,7 @@ import { UsersModule } from './users/users.module';
     EventEmitterModule.forRoot(),
     RateLimitingModule,
     DatabaseModule,
+    replicaReadsIfConfigured(),
     UsersModule,
     AuthModule,
     HealthModule,

@@ -5,12 +5,16 @@
 # loopback only. The machine's own cluster and its configuration are never touched.
 #
 #   cluster.sh start <dir> [apply-delay-ms]   primary + replica; prints PRIMARY_PORT=... REPLICA_PORT=...
+#                                             (also written to <dir>/ports, to be sourced)
+#   cluster.sh running <dir>                  exits 0 when both answer
 #   cluster.sh stop-replica <dir>             stops the replica (fast: its connections are cut)
 #   cluster.sh start-replica <dir>            starts it again; it catches up by streaming
 #   cluster.sh stop <dir>                     stops both and removes <dir>
 #
 # apply-delay-ms makes the replica apply each transaction that long after the primary committed
 # it (recovery_min_apply_delay): a lag of known size, so tests can tell which server answered.
+# SYNCHRONOUS_COMMIT=remote_apply makes every commit wait until the replica has applied it
+# (the replica a synchronous standby): a read on it then always sees what was written before.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -73,8 +77,20 @@ hot_standby = on
 recovery_min_apply_delay = '${apply_delay_ms}ms'
 EOF
     replica_port=$(start_server "$dir/replica")
-    echo "PRIMARY_PORT=$primary_port"
-    echo "REPLICA_PORT=$replica_port"
+    if [ -n "${SYNCHRONOUS_COMMIT:-}" ]; then
+      # Only now that the standby streams: before, every commit would wait for it forever.
+      printf "synchronous_standby_names = '*'\nsynchronous_commit = %s\n" "$SYNCHRONOUS_COMMIT" \
+        >> "$dir/primary/postgresql.conf"
+      as_postgres "$PG_BIN/pg_ctl" -D "$dir/primary" reload >/dev/null
+    fi
+    printf 'PRIMARY_PORT=%s\nREPLICA_PORT=%s\n' "$primary_port" "$replica_port" | tee "$dir/ports"
+    ;;
+  running)
+    [ -f "$dir/ports" ] || exit 1
+    source "$dir/ports"
+    for port in "$PRIMARY_PORT" "$REPLICA_PORT"; do
+      "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" || exit 1
+    done
     ;;
   stop-replica)
     as_postgres "$PG_BIN/pg_ctl" -D "$dir/replica" -m fast -w stop >/dev/null
