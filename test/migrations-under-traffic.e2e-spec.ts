@@ -74,28 +74,35 @@ async function migrationCli(command: string, databaseUrl: string, files: string[
   return stdout;
 }
 
-/** Rows inserted by the database itself (INSERT ... SELECT over a generated series). */
+/**
+ * Rows inserted by the database itself (INSERT ... SELECT over a generated series), in batches
+ * that each stay within the test connection's statement timeout.
+ */
 async function fillPosts(dataSource: DataSource, authorId: string, count: number) {
-  if (TEST_DIALECT === 'postgres') {
-    await dataSource.query(
-      `INSERT INTO posts (id, title, slug, content, published, "publishedAt", "authorId", "createdAt", "updatedAt")
-       SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(n), 12, '0'))::uuid, 'Bulk post ' || n,
-         'bulk-post-' || lpad(n::text, 8, '0'), 'bulk', n % 2 = 0,
-         CASE WHEN n % 2 = 0 THEN now() - n * interval '1 second' END,
-         $1, now() - n * interval '1 second', now()
-       FROM generate_series(1, $2::int) AS n`,
-      [authorId, count],
-    );
-  } else {
-    await dataSource.query(
-      `INSERT INTO posts (id, title, slug, content, published, publishedAt, authorId, createdAt, updatedAt)
-       SELECT CONCAT('00000000-0000-4000-9000-', LPAD(HEX(seq), 12, '0')), CONCAT('Bulk post ', seq),
-         CONCAT('bulk-post-', LPAD(seq, 8, '0')), 'bulk', seq % 2 = 0,
-         IF(seq % 2 = 0, NOW(6) - INTERVAL seq SECOND, NULL),
-         ?, NOW(6) - INTERVAL seq SECOND, NOW(6)
-       FROM seq_1_to_${count}`,
-      [authorId],
-    );
+  const BATCH = 500_000;
+  for (let first = 1; first <= count; first += BATCH) {
+    const last = Math.min(count, first + BATCH - 1);
+    if (TEST_DIALECT === 'postgres') {
+      await dataSource.query(
+        `INSERT INTO posts (id, title, slug, content, published, "publishedAt", "authorId", "createdAt", "updatedAt")
+         SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(n), 12, '0'))::uuid, 'Bulk post ' || n,
+           'bulk-post-' || lpad(n::text, 8, '0'), 'bulk', n % 2 = 0,
+           CASE WHEN n % 2 = 0 THEN now() - n * interval '1 second' END,
+           $1, now() - n * interval '1 second', now()
+         FROM generate_series($2::int, $3::int) AS n`,
+        [authorId, first, last],
+      );
+    } else {
+      await dataSource.query(
+        `INSERT INTO posts (id, title, slug, content, published, publishedAt, authorId, createdAt, updatedAt)
+         SELECT CONCAT('00000000-0000-4000-9000-', LPAD(HEX(seq), 12, '0')), CONCAT('Bulk post ', seq),
+           CONCAT('bulk-post-', LPAD(seq, 8, '0')), 'bulk', seq % 2 = 0,
+           IF(seq % 2 = 0, NOW(6) - INTERVAL seq SECOND, NULL),
+           ?, NOW(6) - INTERVAL seq SECOND, NOW(6)
+         FROM seq_${first}_to_${last}`,
+        [authorId],
+      );
+    }
   }
 }
 
