@@ -50,6 +50,7 @@ const EXPAND_FIXTURE = join(
  */
 const BULK_POSTS = TEST_DIALECT === 'postgres' ? 2_000_000 : 1_000_000;
 const WRITERS = 4;
+const SERVER = TEST_DIALECT === 'postgres' ? 'PostgreSQL' : 'MariaDB/MySQL';
 
 const run = promisify(execFile);
 
@@ -172,7 +173,7 @@ function duringBuild(writes: TrafficResult[], window: BuildWindow) {
 
 function describeFigures(label: string, figures: ReturnType<typeof duringBuild>): string {
   return (
-    `${TEST_DIALECT} ${label}: build ~${figures.buildMs} ms; ${figures.writes} writes during it, ` +
+    `${SERVER} ${label}: build ~${figures.buildMs} ms; ${figures.writes} writes during it, ` +
     `${figures.committed} started and committed inside it; write latency median ` +
     `${figures.medianMs} ms, longest ${figures.longestMs} ms`
   );
@@ -295,7 +296,7 @@ describeUnderTraffic(`Migrations under traffic on ${TEST_DIALECT}`, () => {
     }
 
     it('lets writes commit during the build, where a plain CREATE INDEX on PostgreSQL lets none', async () => {
-      console.log(`${TEST_DIALECT}: ${setupNote}`);
+      console.log(`${SERVER}: ${setupNote}`);
       const escape = (name: string) => verifier.driver.escape(name);
 
       // The same index as the landed migrations would build it: queryRunner.createIndex's SQL.
@@ -344,7 +345,7 @@ describeUnderTraffic(`Migrations under traffic on ${TEST_DIALECT}`, () => {
       expectAllSucceeded(revert.results);
       const latencies = revert.writes.map((w) => w.endedAt - w.startedAt);
       console.log(
-        `${TEST_DIALECT} migration:revert: ${revert.writes.length} writes, latency median ` +
+        `${SERVER} migration:revert: ${revert.writes.length} writes, latency median ` +
           `${median(latencies)} ms, longest ${Math.max(...latencies)} ms`,
       );
       expect(await indexIsValid()).toBe(false);
@@ -391,7 +392,7 @@ describeUnderTraffic(`Migrations under traffic on ${TEST_DIALECT}`, () => {
         ['migration:revert', down],
       ] as const) {
         console.log(
-          `${TEST_DIALECT} expand step, ${step}: ${phase.results.length} requests ` +
+          `${SERVER} expand step, ${step}: ${phase.results.length} requests ` +
             `${JSON.stringify(countBy(phase.results, (r) => r.status))}`,
         );
       }
