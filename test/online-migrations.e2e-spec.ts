@@ -53,16 +53,16 @@ describe(`Online index builds on ${TEST_DIALECT}`, () => {
     await blocker.query(
       `UPDATE ${escape('posts')} SET ${escape('title')} = ${escape('title')} WHERE ${escape('slug')} = 'slug-0'`,
     );
-    let released = false;
+    let releasedAt: number | undefined;
     const release = async () => {
-      if (released) return;
-      released = true;
+      if (releasedAt !== undefined) return;
+      releasedAt = Date.now();
       clearTimeout(timer);
       await blocker.commitTransaction();
       await blocker.release();
     };
     const timer = setTimeout(release, holdMs);
-    return { release, releasedAt: () => (released ? Date.now() : undefined) };
+    return { release, releasedAt: () => releasedAt };
   }
 
   beforeAll(async () => {
@@ -222,15 +222,17 @@ describe(`Online index builds on ${TEST_DIALECT}`, () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       // A write on another row: it waits behind the DROP's pending lock, at most one timeout.
       const writer = dataSource.createQueryRunner();
-      await writer.query(
-        `UPDATE ${escape('posts')} SET ${escape('content')} = 'edited' WHERE ${escape('slug')} = 'slug-2'`,
-      );
-      await writer.release();
-      const writeDoneBeforeBlockerEnded = blocker.releasedAt() === undefined;
+      const written = writer
+        .query(
+          `UPDATE ${escape('posts')} SET ${escape('content')} = 'edited' WHERE ${escape('slug')} = 'slug-2'`,
+        )
+        .then(() => Date.now())
+        .finally(() => writer.release());
 
       await dropping;
       await runner.commitTransaction();
-      expect(writeDoneBeforeBlockerEnded).toBe(true);
+      const writtenAt = await written;
+      expect(writtenAt).toBeLessThan(blocker.releasedAt()!);
       expect(await indexNames()).not.toContain(TITLE_INDEX.name);
       await blocker.release();
     },
