@@ -53,6 +53,7 @@ export function buildDataSourceOptions(input: DatabaseSettings): DataSourceOptio
     namingStrategy: new SchemaNamingStrategy(),
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each' as const, // a transaction per migration: see README, Migrations
     synchronize: false,
     logger: new SqlLogger(settings.logging ?? false),
     logging: true,

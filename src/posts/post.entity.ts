@@ -26,8 +26,9 @@ export const MAX_SLUG_LENGTH = 255;
  * The indexes serve the list endpoint's filters and sorts, each ending in `id` (the tie-break of
  * every sort and of keyset cursors) so that a page of ids is read from the index alone:
  * anonymous readers (`published`), an author's posts, admins and signed-in readers (`createdAt`),
- * and the `publishedAt` sort. `published` alone is the narrow index that the totals of anonymous
- * lists count.
+ * and the `publishedAt` sort (with `published` first for anonymous readers, without it for signed-in
+ * readers and admins, who also see drafts). `published` alone is the narrow index that the totals
+ * of anonymous lists count.
  */
 @Entity('posts')
 @Index('IDX_posts_published_createdAt_id', ['published', 'createdAt', 'id'])
@@ -35,6 +36,7 @@ export const MAX_SLUG_LENGTH = 255;
 @Index('IDX_posts_createdAt_id', ['createdAt', 'id'])
 @Index('IDX_posts_published_publishedAt_id', ['published', 'publishedAt', 'id'])
 @Index('IDX_posts_published', ['published'])
+@Index('IDX_posts_publishedAt_id', ['publishedAt', 'id'])
 export class Post {
   @PrimaryColumn('uuid')
   id: string;

@@ -9,7 +9,7 @@ export interface TrafficResult {
 }
 
 /**
- * Sends requests from `concurrency` loops until `durationMs` has passed (or `stop()` is called),
+ * Sends requests from `concurrency` loops until `durationMs` has passed or `signal` aborts,
  * bounded in time and count, loopback only. `makeRequest` builds each request from a sequence
  * number; every outcome is recorded, including refused connections.
  */
@@ -25,6 +25,7 @@ export async function runTraffic(options: {
     headers?: Record<string, string>;
   };
   timeoutMs?: number;
+  signal?: AbortSignal;
 }): Promise<TrafficResult[]> {
   const results: TrafficResult[] = [];
   const deadline = Date.now() + options.durationMs;
@@ -32,7 +33,7 @@ export async function runTraffic(options: {
   let sequence = 0;
 
   async function loop(): Promise<void> {
-    while (Date.now() < deadline && sequence < maxRequests) {
+    while (Date.now() < deadline && sequence < maxRequests && !options.signal?.aborted) {
       const request = options.makeRequest(sequence++);
       const startedAt = Date.now();
       try {
