@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -96,6 +96,21 @@ describe(`Operator commands on ${TEST_DIALECT}`, () => {
   }, 180_000);
 });
 
+/** Whether `build` holds ormconfig.js compiled after the last change to any source it needs. */
+function buildIsCurrent(root: string, build: string): boolean {
+  const compiled = join(build, 'ormconfig.js');
+  if (!existsSync(compiled)) return false;
+  const builtAt = statSync(compiled).mtimeMs;
+  const newestSource = (path: string): number => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return Math.max(0, ...readdirSync(path).map((name) => newestSource(join(path, name))));
+  };
+  return ['src', 'migrations', 'ormconfig.ts'].every(
+    (source) => newestSource(join(root, source)) < builtAt,
+  );
+}
+
 /**
  * The production path, as an operator types it: the plain `typeorm` bin on the build's
  * `ormconfig.js`, in an environment that holds the database's settings and, beside them, app
@@ -105,7 +120,12 @@ describe(`Operator commands on ${TEST_DIALECT}`, () => {
  */
 describe(`The plain TypeORM CLI on the build, on ${TEST_DIALECT}`, () => {
   const root = join(__dirname, '..');
-  const build = join(root, 'test-artifacts', `cli-build-${process.pid}`);
+  // The project's build when it is newer than every source (CI builds before the tests), else
+  // one made for this suite.
+  const projectBuild = join(root, 'dist');
+  const build = buildIsCurrent(root, projectBuild)
+    ? projectBuild
+    : join(root, 'test-artifacts', `cli-build-${process.pid}`);
   let database: TestDatabase;
   let dataSource: DataSource;
 
@@ -128,14 +148,16 @@ describe(`The plain TypeORM CLI on the build, on ${TEST_DIALECT}`, () => {
 
   beforeAll(async () => {
     // The build as `nest build` makes it, without the Swagger plugin the CLI does not need.
-    await run('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', build], { cwd: root });
+    if (build !== projectBuild) {
+      await run('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', build], { cwd: root });
+    }
     database = await createTestDatabase();
     dataSource = testDataSource(database.url);
   }, 120_000);
   afterAll(async () => {
     if (dataSource?.isInitialized) await dataSource.destroy();
     await database?.drop();
-    rmSync(build, { recursive: true, force: true });
+    if (build !== projectBuild) rmSync(build, { recursive: true, force: true });
   });
 
   it('runs up, shows, reverts and runs up again, printing plain lines', async () => {
