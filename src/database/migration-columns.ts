@@ -127,6 +127,7 @@ export async function dropColumnInPlace(
   column: string,
 ): Promise<void> {
   if (dialectOfDataSource(queryRunner.connection) === 'sqlite') {
+    // Raw SQL: TypeORM's dropColumn would rebuild the table (see above).
     await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
   } else {
     await queryRunner.dropColumn(table, column);

@@ -4,6 +4,8 @@ import { Dialect, dialectOfDataSource } from './dialect';
 
 /**
  * Schema changes a migration can make while the app serves (README, "Migrations under traffic").
+ * Raw DDL: TypeORM's createIndex/dropIndex have no CONCURRENTLY, ALGORITHM or LOCK clause, and
+ * no way to see an INVALID index.
  *
  * Every change here first sets a lock timeout: a DDL statement that waits for a table lock
  * behind a long transaction makes every later request on that table queue behind it, so it waits
