@@ -14,7 +14,7 @@ export const MAX_PAGE_SIZE = 100;
  * The largest `skip`: an OFFSET every supported database takes (PostgreSQL's and SQLite's are
  * 64-bit, MariaDB's unsigned 64-bit), and the largest integer JavaScript holds exactly.
  */
-export const MAX_SKIP = Number.MAX_SAFE_INTEGER;
+const MAX_SKIP = Number.MAX_SAFE_INTEGER;
 const MAX_CURSOR_LENGTH = 1024;
 const SKIP_DOC = {
   type: 'integer',

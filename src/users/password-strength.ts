@@ -6,7 +6,7 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
  * score adds a margin of 5 guesses, which puts 8 random characters, 10^8 + 1 guesses, at score 2;
  * the contract wants them to pass, so the bound is on the guesses.)
  */
-export const MIN_PASSWORD_GUESSES = 1e8;
+const MIN_PASSWORD_GUESSES = 1e8;
 
 /**
  * zxcvbn judges this many leading characters. Its cost grows with the square of the length, on

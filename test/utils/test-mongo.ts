@@ -26,7 +26,7 @@ function testMongoServerUri(): string | undefined {
 }
 
 /** True when the suites run on the emulator rather than on a real MongoDB. */
-export function onMongoEmulator(): boolean {
+function onMongoEmulator(): boolean {
   return !TEST_MONGODB_URI && Boolean(process.env.TEST_MONGODB_EMULATOR_URI);
 }
 
